@@ -1,0 +1,3 @@
+from spotdesk.cli.main import main
+
+raise SystemExit(main())

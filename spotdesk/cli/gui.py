@@ -1,0 +1,20 @@
+"""`spotdesk gui`: open the desktop app (the default)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "gui", help="open the desktop app (the default)", description="Open the desktop app (the default)."
+    )
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    # TODO: not built yet.
+    print("spotdesk gui is not available yet.", file=sys.stderr)
+    return 1

@@ -1,0 +1,47 @@
+"""Logging set-up: a rotating file in the platform's log folder, and stderr for the CLI."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+
+from spotdesk.config import log_dir
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(verbosity: int = 0, command: str = "spotdesk") -> None:
+    """Log to `<log dir>/spotdesk.log` at debug level and to stderr by `verbosity`.
+
+    Warnings go to stderr by default, info with -v and debug with -vv. A log folder that
+    cannot be created leaves only stderr logging, with one warning.
+    """
+    root = logging.getLogger()
+    if getattr(root, "_spotdesk_configured", False):
+        return
+    root.setLevel(logging.DEBUG)
+
+    console = logging.StreamHandler()
+    console.setLevel([logging.WARNING, logging.INFO, logging.DEBUG][min(verbosity, 2)])
+    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root.addHandler(console)
+
+    try:
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            folder / "spotdesk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError as error:
+        logging.getLogger(__name__).warning("cannot write the log file: %s", error)
+    else:
+        handler.setLevel(logging.DEBUG)
+        handler.setFormatter(logging.Formatter(f"%(process)d {command} {LOG_FORMAT}"))
+        root.addHandler(handler)
+
+    # Libraries that log every HTTP request at debug level would drown the file.
+    for noisy in ("urllib3", "httpx", "httpcore", "pymongo", "asyncio"):
+        logging.getLogger(noisy).setLevel(logging.INFO)
+    root._spotdesk_configured = True  # type: ignore[attr-defined]
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")

@@ -1,0 +1,1 @@
+"""The durable task queue and catalog: one contract, SQLite and MongoDB implementations."""

@@ -1,0 +1,1 @@
+"""`python -m spotdesk.worker`: one download worker process (see `spotdesk.workers`)."""

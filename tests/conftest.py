@@ -1,0 +1,74 @@
+"""Test set-up shared by every test module.
+
+Tests never reach the internet: every service URL defaults to a closed loopback port, and
+any socket connection to a non-loopback address fails the test. Each test gets its own
+config, data and log folders, so no test reads or writes the user's real settings.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from spotdesk.config import SERVICE_URL_VARIABLES
+
+# Port 9 (discard) is closed on these machines, so a forgotten URL fails fast and visibly.
+CLOSED_URL = "http://127.0.0.1:9"
+
+for _variable in SERVICE_URL_VARIABLES.values():
+    os.environ[_variable] = CLOSED_URL + ("/youtubei/v1/" if "YTMUSIC" in _variable else "")
+for _variable in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET", "SPOTIPY_REDIRECT_URI"):
+    os.environ.pop(_variable, None)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keyring backends would reach the desktop's secret service; tests use a file-less one.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+_real_connect = socket.socket.connect
+
+
+def _is_loopback(address: object) -> bool:
+    if not isinstance(address, tuple) or not address:
+        return True  # Unix sockets
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    if not _is_loopback(address):
+        raise OSError(f"test tried to connect to non-loopback address {address!r}")
+    _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("home")
+    for variable, name in (
+        ("SPOTDESK_CONFIG_DIR", "config"),
+        ("SPOTDESK_DATA_DIR", "data"),
+        ("SPOTDESK_LOG_DIR", "log"),
+    ):
+        monkeypatch.setenv(variable, str(home / name))
+    monkeypatch.delenv("SPOTDESK_STORE", raising=False)
+    yield home
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
