@@ -1,0 +1,1 @@
+"""Loopback fakes of the outside services, shared by every test area."""
