@@ -290,6 +290,8 @@ class MatchCandidate:
     explicit: bool | None = None
     confidence: float = 0.0
     reasons: list[str] = field(default_factory=list)
+    artists: list[str] = field(default_factory=list)  # credited artists, when the source lists them
+    found_by_isrc: bool = False  # returned by a search for the track's ISRC
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
