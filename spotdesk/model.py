@@ -375,6 +375,8 @@ class Task:
     # Resolve tasks: how many children were created and how the link resolved.
     child_count: int | None = None
     skipped: list[SkippedEntry] = field(default_factory=list)
+    # Track tasks that ended done without a download, such as a file already in the library.
+    skipped_reason: str | None = None
 
     @property
     def needs_review(self) -> bool:
