@@ -135,6 +135,7 @@ class SkippedEntry:
     reason: str  # a stable code: "local_file", "unavailable", "episode", "not_found", ...
     message: str
     title: str | None = None
+    count: int = 1  # entries this record stands for; "not_listed" covers many at once
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
