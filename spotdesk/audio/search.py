@@ -1,0 +1,56 @@
+"""The search providers that turn a track into unscored audio candidates.
+
+A provider returns results as `MatchCandidate` values with `confidence` 0 and no reasons;
+`spotdesk.audio.match` scores them. Providers raise `SearchFailed` when the service cannot
+be reached, and return an empty list when it simply finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol, runtime_checkable
+
+from spotdesk.config import ServiceUrls
+from spotdesk.model import MatchCandidate, Track
+
+
+@runtime_checkable
+class SearchProvider(Protocol):
+    """A search service that lists audio candidates for a track."""
+
+    name: str
+
+    def search(self, track: Track, limit: int = 10) -> list[MatchCandidate]:
+        """Return up to `limit` candidates per query, unscored, best guesses first."""
+        ...
+
+
+@runtime_checkable
+class StagedSearchProvider(SearchProvider, Protocol):
+    """A provider whose queries can be stopped once an earlier one found the track.
+
+    `search_stages` yields the candidates of one query at a time, so the matcher can score
+    them and skip the remaining queries when it is already confident.
+    """
+
+    def search_stages(self, track: Track, limit: int = 10) -> Iterator[list[MatchCandidate]]: ...
+
+
+def search_query(track: Track) -> str:
+    """Build the free-text query for a track: its main artist and its title."""
+    if track.artists:
+        return f"{track.artists[0]} {track.title}"
+    return track.title
+
+
+def default_providers(
+    urls: ServiceUrls, cookies_from_browser: str | None = None
+) -> list[SearchProvider]:
+    """Return YouTube Music first, then plain YouTube as the fallback."""
+    from spotdesk.audio.youtube import YouTubeProvider
+    from spotdesk.audio.ytmusic import YouTubeMusicProvider
+
+    return [
+        YouTubeMusicProvider(urls.ytmusic),
+        YouTubeProvider(cookies_from_browser=cookies_from_browser or None),
+    ]
