@@ -1,1 +1,154 @@
-"""`python -m spotdesk.worker`: one download worker process (see `spotdesk.workers`)."""
+"""`python -m spotdesk.worker`: one download worker process.
+
+The process claims tasks from the store named by ``--store``, runs them and writes JSON
+status lines on its stdout (see `spotdesk.workers.protocol`). Everything else that would
+reach stdout (stray prints, tool output) is sent to stderr, so the status stream stays
+parseable. SIGTERM and SIGINT hand the running task back to the queue and exit with 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+# Tests point this at a `module:callable` returning a stand-in for the pipeline; the
+# callable receives the ServiceUrls and the Settings. Unset, the real pipeline runs.
+PIPELINE_FACTORY_ENV = "SPOTDESK_WORKER_PIPELINE"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m spotdesk.worker",
+        description="Run one spotdesk download worker; status goes to stdout as JSON lines.",
+    )
+    parser.add_argument("--store", required=True, help="store URI: sqlite:///PATH or mongodb://...")
+    parser.add_argument("--id", required=True, dest="worker_id", help="worker id, unique among running workers")
+    parser.add_argument(
+        "--lease", type=float, default=60.0, help="lease length in seconds (default: 60)"
+    )
+    parser.add_argument(
+        "--once", action="store_true", help="exit when no task can be claimed instead of waiting"
+    )
+    parser.add_argument(
+        "--stall",
+        type=float,
+        default=600.0,
+        help="seconds without a progress check after which a running task counts as hung (default: 600)",
+    )
+    parser.add_argument(
+        "--idle-poll",
+        type=float,
+        default=2.0,
+        help="maximum seconds between claim attempts while the queue is empty (default: 2)",
+    )
+    parser.add_argument(
+        "--store-retry",
+        type=float,
+        default=30.0,
+        help="maximum seconds between attempts while the store is unavailable (default: 30)",
+    )
+    parser.add_argument(
+        "--pipeline",
+        default=os.environ.get(PIPELINE_FACTORY_ENV) or None,
+        metavar="MODULE:CALLABLE",
+        help=argparse.SUPPRESS,
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more detail to stderr")
+    return parser
+
+
+def take_stdout() -> IO[str]:
+    """Return a private stream on the real stdout and point fd 1 at stderr."""
+    sys.stdout.flush()
+    events_fd = os.dup(1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return os.fdopen(events_fd, "w", buffering=1, encoding="utf-8")
+
+
+class _WorkerFields(logging.Filter):
+    """Give every log record `worker` and `task` fields, so lines name both."""
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__()
+        self._worker_id = worker_id
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "worker", None) is None:
+            record.worker = self._worker_id
+        if getattr(record, "task", None) is None:
+            record.task = "-"
+        return True
+
+
+def setup_worker_logging(verbosity: int, worker_id: str) -> None:
+    from spotdesk.logs import LOG_FORMAT, setup_logging
+
+    setup_logging(verbosity=verbosity, command="worker")
+    fields = _WorkerFields(worker_id)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(fields)
+        if isinstance(handler, logging.FileHandler):
+            handler.setFormatter(
+                logging.Formatter(f"%(process)d worker worker=%(worker)s task=%(task)s {LOG_FORMAT}")
+            )
+        else:
+            handler.setFormatter(
+                logging.Formatter("%(levelname)s: worker=%(worker)s task=%(task)s %(message)s")
+            )
+
+
+def load_factory(spec: str) -> Callable[..., Any]:
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise SystemExit(f"invalid pipeline factory {spec!r}: expected MODULE:CALLABLE")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    events_stream = take_stdout()
+    setup_worker_logging(args.verbose, args.worker_id)
+
+    from spotdesk.config import ServiceUrls, load_settings
+    from spotdesk.store import open_store
+    from spotdesk.workers.factories import default_pipeline_factory, resolver_factory
+    from spotdesk.workers.protocol import EventWriter
+    from spotdesk.workers.worker import Worker, WorkerConfig
+
+    urls = ServiceUrls.from_env()
+    settings = load_settings()
+    build_pipeline = load_factory(args.pipeline) if args.pipeline else default_pipeline_factory
+    config = WorkerConfig(
+        store_uri=args.store,
+        worker_id=args.worker_id,
+        lease_seconds=args.lease,
+        once=args.once,
+        idle_poll_max=args.idle_poll,
+        stall_seconds=args.stall,
+        store_retry_max=args.store_retry,
+    )
+    worker = Worker(
+        config,
+        EventWriter(events_stream, args.worker_id),
+        open_store=lambda: open_store(args.store),
+        pipeline_factory=lambda: build_pipeline(urls, settings),
+        resolver_factory=resolver_factory(urls, settings),
+    )
+
+    def on_signal(number: int, _frame: object) -> None:
+        worker.stop(signal.Signals(number).name)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    return worker.run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
