@@ -1,1 +1,48 @@
-"""The durable task queue and catalog: one contract, SQLite and MongoDB implementations."""
+"""The durable task queue and catalog: one contract, SQLite and MongoDB implementations.
+
+`open_store` picks the implementation from a URI: `sqlite:///PATH` (a relative PATH, or an
+absolute one as in `sqlite:////home/me/queue.db`) or `mongodb://...` /
+`mongodb+srv://...` (the database name is the URI's path, `spotdesk` when absent).
+"""
+
+from __future__ import annotations
+
+from .contract import InvalidStoreUri, Store
+
+SQLITE_PREFIX = "sqlite:///"
+MONGODB_SCHEMES = ("mongodb://", "mongodb+srv://")
+
+
+def resolve_store_uri(uri: str | None = None) -> str:
+    """Return `uri`, or else the settings' store, `SPOTDESK_STORE`, or the default file."""
+    if uri:
+        return uri
+    from spotdesk.config import load_settings
+
+    return load_settings().effective_store_uri
+
+
+def open_store(uri: str | None = None) -> Store:
+    """Open the store that `uri` names (see `resolve_store_uri` for None).
+
+    Raises `InvalidStoreUri` for an unknown scheme and `StoreUnavailable` when the
+    database cannot be reached or opened.
+    """
+    uri = resolve_store_uri(uri)
+    if uri.startswith(SQLITE_PREFIX):
+        from .sqlite import SqliteStore
+
+        path = uri.removeprefix(SQLITE_PREFIX)
+        if not path:
+            raise InvalidStoreUri(f"The store URI {uri!r} names no file; use sqlite:///PATH.")
+        return SqliteStore(path)
+    if uri.startswith(MONGODB_SCHEMES):
+        from .mongo import MongoStore
+
+        return MongoStore(uri)
+    raise InvalidStoreUri(
+        f"Unknown store URI {uri!r}; use sqlite:///PATH or mongodb://HOST:PORT/DATABASE."
+    )
+
+
+__all__ = ["Store", "open_store", "resolve_store_uri"]

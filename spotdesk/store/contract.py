@@ -18,11 +18,12 @@ On a task that is not running they take effect at once.
 from __future__ import annotations
 
 import abc
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from spotdesk.errors import SpotdeskError
+from spotdesk.errors import SpotdeskError, UsageError
 from spotdesk.model import (
     CollectionContext,
     MatchCandidate,
@@ -67,6 +68,18 @@ class InvalidTransition(StoreError):
 
 class TaskNotFound(StoreError):
     code = "store.task_not_found"
+
+
+class InvalidCursor(StoreError):
+    """A `list_tasks` or `changes_since` cursor that this store did not issue."""
+
+    code = "store.invalid_cursor"
+
+
+class InvalidStoreUri(StoreError, UsageError):
+    """A store URI that is neither `sqlite:///PATH` nor `mongodb://...`."""
+
+    code = "store.invalid_uri"
 
 
 @dataclass(frozen=True)
@@ -166,7 +179,12 @@ class Store(abc.ABC):
     """The task queue and catalog. Implementations are safe to use from one thread each;
     open one store per thread or process."""
 
-    uri: str
+    uri: str  # as given to `open_store`, password included; log `display_uri` instead
+
+    @property
+    def display_uri(self) -> str:
+        """Return `uri` with any password replaced by "***", for logs and messages."""
+        return redact_uri(self.uri)
 
     # ---- submission -------------------------------------------------------------------
 
@@ -292,6 +310,23 @@ class Store(abc.ABC):
         re-reading it.
         """
 
+    def wait_for_changes(
+        self, cursor: str | None, timeout: float, poll_interval: float = 0.5
+    ) -> Changes:
+        """Block until something changed after `cursor` or `timeout` seconds pass.
+
+        Returns the changes (possibly none). This default polls `changes_since` every
+        `poll_interval` seconds; a store with change notifications overrides it.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            changes = self.changes_since(cursor)
+            if cursor is None:
+                cursor = changes.cursor
+            elif changes.tasks or changes.removed_ids or time.monotonic() >= deadline:
+                return changes
+            time.sleep(max(0.0, min(poll_interval, deadline - time.monotonic())))
+
     @abc.abstractmethod
     def counts(self) -> dict[str, int]:
         """Count track tasks by state, plus "needs_review"."""
@@ -318,3 +353,13 @@ class Store(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def redact_uri(uri: str) -> str:
+    """Return `uri` with the password of its `user:password@` part replaced by "***"."""
+    scheme, separator, rest = uri.partition("://")
+    if not separator or "@" not in rest.split("/", 1)[0]:
+        return uri
+    credentials, _, host = rest.partition("@")
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"

@@ -1,0 +1,530 @@
+"""The embedded store: one SQLite file in WAL mode, shared by the processes of one host.
+
+Every write runs in a `BEGIN IMMEDIATE` transaction, so writers queue on SQLite's lock
+(waiting up to the busy timeout) and a read-then-write inside one transaction sees no
+other writer. Every task write also takes the next value of the `change` counter into the
+row's `change_seq`, which is what `changes_since` follows. Lease times come from this
+host's clock, which is the only clock a same-host database has.
+
+Never put the file on a network share: SQLite's locking is unreliable there.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from spotdesk.errors import SpotdeskError
+from spotdesk.model import NEEDS_REVIEW, Task, TaskKind, TaskState
+
+from . import codec, transitions
+from .contract import (
+    Changes,
+    Flags,
+    InvalidCursor,
+    LeaseLost,
+    NewTask,
+    Outcome,
+    ProgressUpdate,
+    StoreError,
+    StoreUnavailable,
+    Submitted,
+    TaskFilter,
+    TaskNotFound,
+    TaskPage,
+)
+from .sqlite_catalog import SqliteCatalog
+from .sqlite_schema import migrate
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BUSY_TIMEOUT = 15.0  # seconds a write waits for another process's lock
+_LEASED = "id = ? AND lease_token = ? AND state = 'running'"
+# sqlite3.OperationalError messages that mean "try again later" rather than a bug.
+_UNAVAILABLE_MARKERS = ("locked", "busy", "unable to open", "disk I/O", "disk is full", "readonly")
+_IN_CHUNK = 500  # ids per `IN (...)` list, well under SQLite's variable limit
+
+
+class SqliteStore(SqliteCatalog):
+    """The `Store` contract on one SQLite file; open one instance per thread or process."""
+
+    def __init__(self, path: str | Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
+        self.path = Path(path)
+        self.uri = f"sqlite:///{self.path}"
+        self._lock = threading.RLock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._conn, str(self.path))
+        except (OSError, sqlite3.Error) as error:
+            raise StoreUnavailable(
+                f"Cannot open the queue database {self.path}: {error}; check that the folder "
+                "exists and is writable.",
+                detail=repr(error),
+            ) from error
+
+    # ---- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        with self._lock, _translated_errors(self.path):
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            if self._conn.in_transaction:  # a body that found nothing to do rolled back
+                self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """Run reads in one snapshot, so a page and its cursor agree."""
+        with self._lock, _translated_errors(self.path):
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                if self._conn.in_transaction:
+                    self._conn.execute("COMMIT")
+
+    def _next_change(self, conn: sqlite3.Connection) -> int:
+        row = conn.execute(
+            "UPDATE counters SET value = value + 1 WHERE name = 'change' RETURNING value"
+        ).fetchone()
+        return int(row[0])
+
+    def _set(
+        self, conn: sqlite3.Connection, where: str, params: Sequence[Any], fields: dict[str, Any],
+        returning: str = "cancel_requested, pause_requested",
+    ) -> sqlite3.Row | None:
+        """Update the rows matching `where` with `fields`; return the first row's `returning`."""
+        values = codec.encode_json_fields(fields)
+        values["updated_at"] = time.time()
+        values["change_seq"] = self._next_change(conn)
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        sql = f"UPDATE tasks SET {assignments} WHERE {where} RETURNING {returning}"
+        return conn.execute(sql, [*_sql_values(values.values()), *params]).fetchone()
+
+    def _leased_set(self, conn: sqlite3.Connection, task_id: str, token: str, fields: dict[str, Any]) -> Flags:
+        row = self._set(conn, _LEASED, (task_id, token), fields)
+        if row is None:
+            raise LeaseLost(f"Task {task_id} is no longer leased with this token.")
+        return Flags(bool(row["cancel_requested"]), bool(row["pause_requested"]))
+
+    def _leased_row(self, conn: sqlite3.Connection, task_id: str, token: str) -> sqlite3.Row:
+        row = conn.execute(f"SELECT * FROM tasks WHERE {_LEASED}", (task_id, token)).fetchone()
+        if row is None:
+            raise LeaseLost(f"Task {task_id} is no longer leased with this token.")
+        return row
+
+    # ---- submission -----------------------------------------------------------------------
+
+    def submit(self, tasks: Sequence[NewTask]) -> list[Submitted]:
+        results: list[Submitted] = []
+        with self._write() as conn:
+            for new in tasks:
+                existing = self._active_with_key(conn, new.dedupe_key)
+                if existing is not None:
+                    results.append(Submitted(existing, created=False))
+                    continue
+                results.append(Submitted(self._insert(conn, new), created=True))
+        return results
+
+    def _active_with_key(self, conn: sqlite3.Connection, dedupe_key: str | None) -> str | None:
+        if dedupe_key is None:
+            return None
+        row = conn.execute(
+            "SELECT id FROM tasks WHERE dedupe_key = ? AND state IN ('queued', 'running', 'paused')",
+            (dedupe_key,),
+        ).fetchone()
+        return None if row is None else str(row["id"])
+
+    def _insert(self, conn: sqlite3.Connection, new: NewTask) -> str:
+        task_id = codec.new_id()
+        record = codec.new_task_record(new, task_id, seq=0, now=time.time())
+        del record["seq"]  # the rowid assigns it
+        record["change_seq"] = self._next_change(conn)
+        values = codec.encode_json_fields(record)
+        names = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        conn.execute(f"INSERT INTO tasks ({names}) VALUES ({marks})", _sql_values(values.values()))
+        return task_id
+
+    # ---- worker side ----------------------------------------------------------------------
+
+    def claim(
+        self, owner: str, lease_seconds: float, kinds: Sequence[TaskKind] | None = None
+    ) -> Task | None:
+        now = time.time()
+        kind_filter = ""
+        params: list[Any] = [owner, codec.new_token(), now + lease_seconds, now]
+        with self._write() as conn:
+            params.append(self._next_change(conn))
+            params.append(now)
+            if kinds:
+                kind_filter = f" AND kind IN ({', '.join('?' for _ in kinds)})"
+                params.extend(kind.value for kind in kinds)
+            row = conn.execute(
+                "UPDATE tasks SET state = 'running', owner = ?, lease_token = ?, lease_until = ?,"
+                " attempts = attempts + 1, updated_at = ?, change_seq = ?, cancel_requested = 0,"
+                " pause_requested = 0 WHERE seq = (SELECT seq FROM tasks"
+                " WHERE state = 'queued' AND not_before <= ?" + kind_filter +
+                " ORDER BY priority DESC, seq LIMIT 1) RETURNING *",
+                params,
+            ).fetchone()
+            if row is None:
+                conn.execute("ROLLBACK")  # nothing to claim: undo the counter step
+                return None
+        task = codec.task_from_record(dict(row), json_as_text=True)
+        log.debug("claimed task %s for %s (attempt %d)", task.id, owner, task.attempts)
+        return task
+
+    def heartbeat(self, task_id: str, token: str, lease_seconds: float) -> Flags:
+        with self._write() as conn:
+            return self._leased_set(conn, task_id, token, {"lease_until": time.time() + lease_seconds})
+
+    def report_progress(self, task_id: str, token: str, update: ProgressUpdate) -> Flags:
+        with self._write() as conn:
+            return self._leased_set(conn, task_id, token, codec.progress_fields(update))
+
+    def add_children(self, task_id: str, token: str, children: Sequence[NewTask]) -> list[str]:
+        ids: list[str] = []
+        with self._write() as conn:
+            self._leased_set(conn, task_id, token, {"child_count": len(children)})
+            for child in children:
+                child.parent_id = task_id
+                existing = conn.execute(
+                    "SELECT id FROM tasks WHERE parent_id = ? AND position IS ?",
+                    (task_id, child.position),
+                ).fetchone()
+                if existing is not None and child.position is not None:
+                    ids.append(str(existing["id"]))
+                    continue
+                if self._active_with_key(conn, child.dedupe_key) is not None:
+                    # NOTE: the same recording is already active elsewhere (another
+                    # collection or a single link). The child is still created, so the
+                    # collection stays complete, and the library's skip rule avoids a
+                    # second download once the other task has placed its file.
+                    child.dedupe_key = None
+                ids.append(self._insert(conn, child))
+        return ids
+
+    def complete(self, task_id: str, token: str, outcome: Outcome) -> None:
+        fields: dict[str, Any] = {
+            "state": TaskState.DONE.value,
+            "progress": 1.0,
+            "output_path": outcome.output_path,
+            "finished_at": time.time(),
+            "lease_token": None,
+            "lease_until": None,
+            "error_code": None,
+            "error_message": None,
+            "skipped_reason": outcome.skipped_reason,
+            "skipped": [entry.to_dict() for entry in outcome.skipped],
+            "cancel_requested": False,
+            "pause_requested": False,
+        }
+        if outcome.match is not None:
+            fields["match"] = outcome.match.to_dict()
+        with self._write() as conn:
+            kind = self._leased_row(conn, task_id, token)["kind"]
+            self._leased_set(conn, task_id, token, fields)
+            if kind == TaskKind.TRACK.value and outcome.output_path and not outcome.skipped_reason:
+                self._count(conn, "downloads", 1)
+                self._count(conn, "bytes", outcome.bytes_written)
+
+    def fail(
+        self, task_id: str, token: str, error: SpotdeskError, retry_after: float | None = None
+    ) -> TaskState:
+        now = time.time()
+        with self._write() as conn:
+            row = self._leased_row(conn, task_id, token)
+            retry = error.retryable and row["attempts"] < row["max_attempts"]
+            state = _state_after_stop(row, TaskState.QUEUED if retry else TaskState.FAILED)
+            fields = _stop_fields(state, now)
+            fields["error_code"] = error.code
+            fields["error_message"] = error.message
+            if state is TaskState.QUEUED:
+                delay = retry_after if retry_after is not None else codec.backoff_seconds(row["attempts"])
+                fields["not_before"] = now + delay
+            self._leased_set(conn, task_id, token, fields)
+            if state is TaskState.FAILED:
+                self._count(conn, f"failure:{error.code}", 1)
+        log.info("task %s failed with %s, now %s", task_id, error.code, state.value)
+        return state
+
+    def release(self, task_id: str, token: str, state: TaskState = TaskState.QUEUED) -> None:
+        if state not in (TaskState.QUEUED, TaskState.PAUSED, TaskState.CANCELLED):
+            raise ValueError(f"release cannot end a task {state.value}")
+        with self._write() as conn:
+            row = self._leased_row(conn, task_id, token)
+            final = _state_after_stop(row, state)
+            fields = _stop_fields(final, time.time())
+            if final is not TaskState.CANCELLED:
+                fields["attempts"] = max(int(row["attempts"]) - 1, 0)  # an interrupted attempt
+            self._leased_set(conn, task_id, token, fields)
+
+    def reap_expired(self) -> int:
+        now = time.time()
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT * FROM tasks WHERE state = 'running' AND lease_until < ?", (now,)
+            ).fetchall()
+            for row in rows:
+                fields = _reap_fields(row, now)
+                self._set(conn, "seq = ? AND lease_token IS ?", (row["seq"], row["lease_token"]), fields)
+                if fields["state"] == TaskState.FAILED.value:
+                    self._count(conn, f"failure:{codec.LEASE_EXPIRED_CODE}", 1)
+                log.warning(
+                    "lease of task %s held by %s expired; task is now %s",
+                    row["id"], row["owner"], fields["state"],
+                )
+        return len(rows)
+
+    # ---- user side ------------------------------------------------------------------------
+
+    def request_cancel(self, task_ids: Iterable[str]) -> list[str]:
+        now = time.time()
+        return self._apply(task_ids, "cancel", lambda row: transitions.cancel_fields(
+            TaskState(row["state"]), bool(row["cancel_requested"]), now))
+
+    def request_pause(self, task_ids: Iterable[str]) -> list[str]:
+        return self._apply(task_ids, "pause", lambda row: transitions.pause_fields(
+            TaskState(row["state"]), bool(row["pause_requested"])))
+
+    def resume(self, task_ids: Iterable[str]) -> list[str]:
+        return self._apply(task_ids, "resume", lambda row: transitions.resume_fields(
+            TaskState(row["state"]), bool(row["pause_requested"])))
+
+    def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
+        return self._apply(task_ids, "retry", lambda row: transitions.retry_fields(
+            TaskState(row["state"]), chosen_url if row["kind"] == TaskKind.TRACK.value else None))
+
+    def _apply(
+        self, task_ids: Iterable[str], action: str,
+        fields_for: Callable[[sqlite3.Row], dict[str, Any] | None],
+    ) -> list[str]:
+        requested = list(dict.fromkeys(task_ids))
+        affected: list[str] = []
+        with self._write() as conn:
+            rows = self._with_children(conn, requested)
+            for row in rows:
+                fields = fields_for(row)
+                if fields is None:
+                    continue
+                try:
+                    self._set(conn, "seq = ?", (row["seq"],), fields)
+                except sqlite3.IntegrityError:
+                    # Only a retry can collide: an equal task became active meanwhile.
+                    log.info("not re-queuing task %s: an equal task is already active", row["id"])
+                    continue
+                affected.append(str(row["id"]))
+            found = {str(row["id"]) for row in rows}
+            transitions.check_single(requested, found, affected, action)
+        return affected
+
+    def _with_children(self, conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            marks = ", ".join("?" for _ in chunk)
+            rows.extend(conn.execute(
+                f"SELECT * FROM tasks WHERE id IN ({marks}) OR parent_id IN ({marks}) ORDER BY seq",
+                [*chunk, *chunk],
+            ).fetchall())
+        return rows
+
+    def remove(self, task_ids: Iterable[str]) -> list[str]:
+        requested = list(dict.fromkeys(task_ids))
+        with self._write() as conn:
+            rows = self._with_children(conn, requested)
+            self._delete(conn, rows)
+        return [str(row["id"]) for row in rows]
+
+    def clear_finished(self) -> int:
+        with self._write() as conn:
+            rows = conn.execute(
+                "SELECT * FROM tasks AS t WHERE state IN ('done', 'cancelled') AND (parent_id IS NULL"
+                " OR NOT EXISTS (SELECT 1 FROM tasks AS p WHERE p.id = t.parent_id))"
+                " AND NOT EXISTS (SELECT 1 FROM tasks AS c WHERE c.parent_id = t.id"
+                " AND c.state NOT IN ('done', 'cancelled'))"
+            ).fetchall()
+            rows = self._with_children(conn, [str(row["id"]) for row in rows])
+            self._delete(conn, rows)
+        return len(rows)
+
+    def _delete(self, conn: sqlite3.Connection, rows: list[sqlite3.Row]) -> None:
+        now = time.time()
+        for row in rows:
+            conn.execute("DELETE FROM tasks WHERE seq = ?", (row["seq"],))
+            conn.execute(
+                "INSERT INTO removed_tasks (change_seq, id, removed_at) VALUES (?, ?, ?)",
+                (self._next_change(conn), row["id"], now),
+            )
+
+    # ---- reading --------------------------------------------------------------------------
+
+    def get(self, task_id: str) -> Task:
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,)).fetchone()
+        if row is None:
+            raise TaskNotFound(f"Task {task_id} was not found; it may have been removed.")
+        return codec.task_from_record(dict(row), json_as_text=True)
+
+    def list_tasks(
+        self, filter: TaskFilter | None = None, limit: int = 100, cursor: str | None = None
+    ) -> TaskPage:
+        where, params = _filter_sql(filter or TaskFilter())
+        if cursor is not None:
+            where.append("seq > ?")
+            params.append(_parse_cursor(cursor))
+        sql = "SELECT * FROM tasks"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY seq LIMIT ?"
+        with self._read() as conn:
+            rows = conn.execute(sql, [*params, limit + 1]).fetchall()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        tasks = [codec.task_from_record(dict(row), json_as_text=True) for row in rows]
+        return TaskPage(tasks, str(rows[-1]["seq"]) if more else None)
+
+    def changes_since(self, cursor: str | None, limit: int = 1000) -> Changes:
+        with self._read() as conn:
+            if cursor is None:
+                row = conn.execute("SELECT value FROM counters WHERE name = 'change'").fetchone()
+                return Changes([], [], str(row[0]))
+            after = _parse_cursor(cursor)
+            rows = conn.execute(
+                "SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?", (after, limit)
+            ).fetchall()
+            removed = conn.execute(
+                "SELECT change_seq, id FROM removed_tasks WHERE change_seq > ? ORDER BY change_seq"
+                " LIMIT ?", (after, limit)
+            ).fetchall()
+        events = sorted(
+            [(int(row["change_seq"]), row) for row in rows]
+            + [(int(row["change_seq"]), row) for row in removed],
+            key=lambda pair: pair[0],
+        )[:limit]
+        tasks = [codec.task_from_record(dict(row), json_as_text=True) for _, row in events if "kind" in row.keys()]
+        removed_ids = [str(row["id"]) for _, row in events if "kind" not in row.keys()]
+        return Changes(tasks, removed_ids, str(events[-1][0]) if events else cursor)
+
+    def counts(self) -> dict[str, int]:
+        result = {state.value: 0 for state in TaskState}
+        with self._read() as conn:
+            for row in conn.execute(
+                "SELECT state, COUNT(*) AS n FROM tasks WHERE kind = 'track' GROUP BY state"
+            ):
+                result[row["state"]] = int(row["n"])
+            row = conn.execute(
+                "SELECT COUNT(*) FROM tasks WHERE state = 'failed' AND kind = 'track'"
+                " AND error_code = ?", (NEEDS_REVIEW,),
+            ).fetchone()
+        result["needs_review"] = int(row[0])
+        return result
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+def _filter_sql(task_filter: TaskFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if task_filter.states:
+        where.append(f"state IN ({', '.join('?' for _ in task_filter.states)})")
+        params.extend(TaskState(state).value for state in task_filter.states)
+    if task_filter.kinds:
+        where.append(f"kind IN ({', '.join('?' for _ in task_filter.kinds)})")
+        params.extend(TaskKind(kind).value for kind in task_filter.kinds)
+    if task_filter.parent_id is not None:
+        where.append("parent_id = ?")
+        params.append(task_filter.parent_id)
+    if task_filter.top_level:
+        where.append("parent_id IS NULL")
+    if task_filter.needs_review is not None:
+        review = "(state = 'failed' AND error_code IS ?)"
+        where.append(review if task_filter.needs_review else f"NOT {review}")
+        params.append(NEEDS_REVIEW)
+    return where, params
+
+
+def _parse_cursor(cursor: str) -> int:
+    try:
+        return int(cursor)
+    except ValueError:
+        raise InvalidCursor(f"Invalid cursor {cursor!r}; pass a cursor this store returned.") from None
+
+
+def _state_after_stop(row: sqlite3.Row | dict[str, Any], wanted: TaskState) -> TaskState:
+    """Let a pending user request win over where a stopping worker would put the task."""
+    if row["cancel_requested"] and wanted is not TaskState.DONE:
+        return TaskState.CANCELLED
+    if row["pause_requested"] and wanted is TaskState.QUEUED:
+        return TaskState.PAUSED
+    return wanted
+
+
+def _stop_fields(state: TaskState, now: float) -> dict[str, Any]:
+    """Return the fields that end a worker's hold on a task, leaving it in `state`."""
+    return {
+        "state": state.value,
+        "owner": None,
+        "lease_token": None,
+        "lease_until": None,
+        "cancel_requested": False,
+        "pause_requested": False,
+        "finished_at": now if state.is_final else None,
+    }
+
+
+def _reap_fields(row: sqlite3.Row | dict[str, Any], now: float) -> dict[str, Any]:
+    """Return the fields for a running task whose lease expired."""
+    exhausted = row["attempts"] >= row["max_attempts"]
+    state = _state_after_stop(row, TaskState.FAILED if exhausted else TaskState.QUEUED)
+    fields = _stop_fields(state, now)
+    fields["error_code"] = codec.LEASE_EXPIRED_CODE
+    fields["error_message"] = (
+        f"The worker {row['owner']} stopped renewing its lease"
+        + ("; no attempts are left." if exhausted else "; the task will be retried.")
+    )
+    if state is TaskState.QUEUED:
+        fields["not_before"] = now + codec.backoff_seconds(int(row["attempts"]))
+    return fields
+
+
+def _sql_values(values: Iterable[Any]) -> list[Any]:
+    return [int(value) if isinstance(value, bool) else value for value in values]
+
+
+@contextmanager
+def _translated_errors(path: Path) -> Iterator[None]:
+    """Turn sqlite3 errors into store errors; a busy or missing file is `StoreUnavailable`."""
+    try:
+        yield
+    except sqlite3.IntegrityError:
+        raise
+    except sqlite3.OperationalError as error:
+        if not any(marker in str(error) for marker in _UNAVAILABLE_MARKERS):
+            raise StoreError(f"The queue database {path} failed: {error}.", detail=repr(error)) from error
+        raise StoreUnavailable(
+            f"The queue database {path} is unavailable: {error}; retrying later may help.",
+            detail=repr(error),
+        ) from error
+    except sqlite3.Error as error:
+        raise StoreError(f"The queue database {path} failed: {error}.", detail=repr(error)) from error
