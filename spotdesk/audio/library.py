@@ -1,0 +1,183 @@
+"""What is already in the output folder, and `.m3u8` playlists of it.
+
+`LibraryIndex` finds a recording already in the library in a given format, by Spotify id
+or ISRC read from the files' own tags. The tags are the truth; the small JSON index in the
+folder only saves reading every file's tags on each run, and is rebuilt from the files
+when it is missing, damaged or stale (a file's size or modification time changed).
+Several workers may update the index at once; the last writer wins, and a lost entry is
+found again from the file's tags on the next scan.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spotdesk.audio.filesystem import TEMP_PREFIX, filesystem_error, temp_path
+from spotdesk.audio.tags import TagError, read_tags
+from spotdesk.errors import SpotdeskError
+from spotdesk.model import AudioFormat, Track
+
+log = logging.getLogger(__name__)
+
+INDEX_NAME = ".spotdesk-library.json"
+INDEX_VERSION = 1
+_EXTENSIONS = {f".{audio_format.value}": audio_format for audio_format in AudioFormat}
+
+
+@dataclass
+class _Entry:
+    spotify_id: str | None
+    isrc: str | None
+    format: str
+    size: int
+    mtime_ns: int
+
+
+class LibraryIndex:
+    """An index of the audio files under `folder`, keyed by their relative paths."""
+
+    def __init__(self, folder: str | os.PathLike[str]) -> None:
+        self.folder = Path(folder)
+        self.index_path = self.folder / INDEX_NAME
+        self._entries: dict[str, _Entry] | None = None
+
+    def find(self, track: Track, audio_format: AudioFormat) -> Path | None:
+        """Return a file holding `track`'s recording in `audio_format`, if there is one."""
+        entries = self._scan()
+        wanted_ids = {track.id, track.linked_id} - {None}
+        for relative, entry in entries.items():
+            if entry.format != audio_format.value:
+                continue
+            same_id = entry.spotify_id is not None and entry.spotify_id in wanted_ids
+            same_isrc = bool(track.isrc) and entry.isrc == track.isrc
+            if same_id or same_isrc:
+                return self.folder / relative
+        return None
+
+    def add(self, path: Path, track: Track, audio_format: AudioFormat) -> None:
+        """Record a file just placed in the library, and save the index."""
+        entries = self._scan()
+        try:
+            stat = path.stat()
+        except OSError as error:
+            log.warning("cannot add %s to the library index: %s", path, error)
+            return
+        relative = path.relative_to(self.folder).as_posix()
+        entries[relative] = _Entry(
+            track.id, track.isrc, audio_format.value, stat.st_size, stat.st_mtime_ns
+        )
+        self._save(entries)
+
+    def _scan(self) -> dict[str, _Entry]:
+        if self._entries is not None:
+            return self._entries
+        known = self._load()
+        entries: dict[str, _Entry] = {}
+        changed = False
+        for path in self._audio_files():
+            relative = path.relative_to(self.folder).as_posix()
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            entry = known.get(relative)
+            if entry and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns:
+                entries[relative] = entry
+                continue
+            entry = self._read_entry(path, stat)
+            changed = True
+            if entry is not None:
+                entries[relative] = entry
+        if changed or set(known) != set(entries):
+            self._save(entries)
+        self._entries = entries
+        return entries
+
+    def _audio_files(self) -> Iterable[Path]:
+        if not self.folder.is_dir():
+            return
+        for root, folders, files in os.walk(self.folder):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            for name in files:
+                if name.startswith(TEMP_PREFIX):
+                    continue
+                if os.path.splitext(name)[1].lower() in _EXTENSIONS:
+                    yield Path(root) / name
+
+    def _read_entry(self, path: Path, stat: os.stat_result) -> _Entry | None:
+        try:
+            tags = read_tags(path)
+        except (TagError, SpotdeskError) as error:
+            log.debug("skipping %s in the library index: %s", path, error)
+            return None
+        audio_format = _EXTENSIONS[path.suffix.lower()]
+        return _Entry(
+            tags.get("spotify_id"),
+            tags.get("isrc"),
+            audio_format.value,
+            stat.st_size,
+            stat.st_mtime_ns,
+        )
+
+    def _load(self) -> dict[str, _Entry]:
+        try:
+            data = json.loads(self.index_path.read_text(encoding="utf-8"))
+            if data.get("version") != INDEX_VERSION:
+                return {}
+            return {key: _Entry(**value) for key, value in data["entries"].items()}
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            log.warning(
+                "library index %s is unreadable, rebuilding it from tags: %s",
+                self.index_path,
+                error,
+            )
+            return {}
+
+    def _save(self, entries: dict[str, _Entry]) -> None:
+        data: dict[str, Any] = {
+            "version": INDEX_VERSION,
+            "entries": {key: vars(entry) for key, entry in sorted(entries.items())},
+        }
+        temporary = temp_path(self.folder, ".json")
+        try:
+            temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
+            os.replace(temporary, self.index_path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            # The index is only a cache of the tags, so a failed save costs a rescan later.
+            log.warning("cannot save the library index %s: %s", self.index_path, error)
+
+
+def write_m3u8(playlist_path: Path, items: Sequence[tuple[Track, Path | None]]) -> Path:
+    """Write an extended M3U playlist (UTF-8) listing `items` in order, with paths relative
+    to the playlist's folder; items without a file are left out."""
+    lines = ["#EXTM3U"]
+    base = playlist_path.parent
+    for track, path in items:
+        if path is None:
+            continue
+        seconds = round(track.duration_ms / 1000) if track.duration_ms else -1
+        title = f"{', '.join(track.artists)} - {track.title}" if track.artists else track.title
+        lines.append(f"#EXTINF:{seconds},{_single_line(title)}")
+        lines.append(Path(os.path.relpath(path, base)).as_posix())
+    temporary = temp_path(base, ".m3u8")
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(temporary, playlist_path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise filesystem_error(error, playlist_path) from error
+    return playlist_path
+
+
+def _single_line(text: str) -> str:
+    return " ".join(text.split())
