@@ -294,7 +294,9 @@ def test_cjk_artist_separators() -> None:
 
 
 def test_main_artist_missing_scores_lower() -> None:
-    track = make_track(title="Stay", artists=["The Kid LAROI", "Justin Bieber"], duration_ms=141_000)
+    track = make_track(
+        title="Stay", artists=["The Kid LAROI", "Justin Bieber"], duration_ms=141_000
+    )
     both = make_candidate("a", "Stay", artists=["The Kid LAROI", "Justin Bieber"], duration_s=141.0)
     featured_only = make_candidate("b", "Stay", artists=["Justin Bieber"], duration_s=141.0)
     assert score(track, featured_only).confidence < score(track, both).confidence
