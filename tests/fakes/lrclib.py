@@ -1,9 +1,9 @@
 """A loopback stand-in for the LRCLIB lyrics API (`/api/get` and `/api/search`).
 
-Records are added with `add`; `/get` returns the record whose track, artist and album
-names match and whose duration is within 2 seconds (as LRCLIB documents), `/search`
-returns every record whose track name contains the query. `fail_with` makes every
-request answer one status code, and `delay` slows every answer down.
+Records are added with `add`. `/get` returns the record whose track, artist and album
+names match and whose duration is within 2 seconds. `/search` returns every record whose
+track name contains the query. `fail_with` makes every
+request respond with one status code, and `delay` slows every response down.
 """
 
 from __future__ import annotations
@@ -47,8 +47,10 @@ class FakeLrclib:
 
     records: list[LyricsRecord] = field(default_factory=list)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    user_agents: list[str] = field(default_factory=list)
     fail_with: int | None = None
-    raw_body: str | None = None  # when set, every answer is this text with status 200
+    raw_body: str | None = None  # when set, every response is this text with status 200
+    search_body: str | None = None  # when set, /search responds with this text
     delay: float = 0.0
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -103,6 +105,7 @@ def _handler_for(fake: FakeLrclib) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             query = {key: values[0] for key, values in parse_qs(parts.query).items()}
             fake.requests.append((parts.path, query))
+            fake.user_agents.append(self.headers.get("User-Agent", ""))
             if fake.delay:
                 time.sleep(fake.delay)
 
@@ -116,6 +119,8 @@ def _handler_for(fake: FakeLrclib) -> type[BaseHTTPRequestHandler]:
                     self._send(404, {"code": 404, "name": "TrackNotFound"})
                 else:
                     self._send(200, record.to_json())
+            elif parts.path.endswith("/search") and fake.search_body is not None:
+                self._send_text(200, fake.search_body)
             elif parts.path.endswith("/search"):
                 self._send(200, [record.to_json() for record in fake.search(query)])
             else:
