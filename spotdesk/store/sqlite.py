@@ -223,28 +223,12 @@ class SqliteStore(SqliteCatalog):
         return ids
 
     def complete(self, task_id: str, token: str, outcome: Outcome) -> None:
-        fields: dict[str, Any] = {
-            "state": TaskState.DONE.value,
-            "progress": 1.0,
-            "output_path": outcome.output_path,
-            "finished_at": time.time(),
-            "lease_token": None,
-            "lease_until": None,
-            "error_code": None,
-            "error_message": None,
-            "skipped_reason": outcome.skipped_reason,
-            "skipped": [entry.to_dict() for entry in outcome.skipped],
-            "cancel_requested": False,
-            "pause_requested": False,
-        }
-        if outcome.match is not None:
-            fields["match"] = outcome.match.to_dict()
+        fields = transitions.complete_fields(outcome, time.time())
         with self._write() as conn:
             kind = self._leased_row(conn, task_id, token)["kind"]
             self._leased_set(conn, task_id, token, fields)
-            if kind == TaskKind.TRACK.value and outcome.output_path and not outcome.skipped_reason:
-                self._count(conn, "downloads", 1)
-                self._count(conn, "bytes", outcome.bytes_written)
+            for metric, amount in transitions.completion_metrics(kind, outcome).items():
+                self._count(conn, metric, amount)
 
     def fail(
         self, task_id: str, token: str, error: SpotdeskError, retry_after: float | None = None
@@ -252,14 +236,7 @@ class SqliteStore(SqliteCatalog):
         now = time.time()
         with self._write() as conn:
             row = self._leased_row(conn, task_id, token)
-            retry = error.retryable and row["attempts"] < row["max_attempts"]
-            state = _state_after_stop(row, TaskState.QUEUED if retry else TaskState.FAILED)
-            fields = _stop_fields(state, now)
-            fields["error_code"] = error.code
-            fields["error_message"] = error.message
-            if state is TaskState.QUEUED:
-                delay = retry_after if retry_after is not None else codec.backoff_seconds(row["attempts"])
-                fields["not_before"] = now + delay
+            state, fields = transitions.fail_fields(row, error, retry_after, now)
             self._leased_set(conn, task_id, token, fields)
             if state is TaskState.FAILED:
                 self._count(conn, f"failure:{error.code}", 1)
@@ -267,14 +244,9 @@ class SqliteStore(SqliteCatalog):
         return state
 
     def release(self, task_id: str, token: str, state: TaskState = TaskState.QUEUED) -> None:
-        if state not in (TaskState.QUEUED, TaskState.PAUSED, TaskState.CANCELLED):
-            raise ValueError(f"release cannot end a task {state.value}")
         with self._write() as conn:
             row = self._leased_row(conn, task_id, token)
-            final = _state_after_stop(row, state)
-            fields = _stop_fields(final, time.time())
-            if final is not TaskState.CANCELLED:
-                fields["attempts"] = max(int(row["attempts"]) - 1, 0)  # an interrupted attempt
+            fields = transitions.release_fields(row, state, time.time())
             self._leased_set(conn, task_id, token, fields)
 
     def reap_expired(self) -> int:
@@ -284,7 +256,7 @@ class SqliteStore(SqliteCatalog):
                 "SELECT * FROM tasks WHERE state = 'running' AND lease_until < ?", (now,)
             ).fetchall()
             for row in rows:
-                fields = _reap_fields(row, now)
+                fields = transitions.reap_fields(row, now)
                 self._set(conn, "seq = ? AND lease_token IS ?", (row["seq"], row["lease_token"]), fields)
                 if fields["state"] == TaskState.FAILED.value:
                     self._count(conn, f"failure:{codec.LEASE_EXPIRED_CODE}", 1)
@@ -469,43 +441,6 @@ def _parse_cursor(cursor: str) -> int:
         return int(cursor)
     except ValueError:
         raise InvalidCursor(f"Invalid cursor {cursor!r}; pass a cursor this store returned.") from None
-
-
-def _state_after_stop(row: sqlite3.Row | dict[str, Any], wanted: TaskState) -> TaskState:
-    """Let a pending user request win over where a stopping worker would put the task."""
-    if row["cancel_requested"] and wanted is not TaskState.DONE:
-        return TaskState.CANCELLED
-    if row["pause_requested"] and wanted is TaskState.QUEUED:
-        return TaskState.PAUSED
-    return wanted
-
-
-def _stop_fields(state: TaskState, now: float) -> dict[str, Any]:
-    """Return the fields that end a worker's hold on a task, leaving it in `state`."""
-    return {
-        "state": state.value,
-        "owner": None,
-        "lease_token": None,
-        "lease_until": None,
-        "cancel_requested": False,
-        "pause_requested": False,
-        "finished_at": now if state.is_final else None,
-    }
-
-
-def _reap_fields(row: sqlite3.Row | dict[str, Any], now: float) -> dict[str, Any]:
-    """Return the fields for a running task whose lease expired."""
-    exhausted = row["attempts"] >= row["max_attempts"]
-    state = _state_after_stop(row, TaskState.FAILED if exhausted else TaskState.QUEUED)
-    fields = _stop_fields(state, now)
-    fields["error_code"] = codec.LEASE_EXPIRED_CODE
-    fields["error_message"] = (
-        f"The worker {row['owner']} stopped renewing its lease"
-        + ("; no attempts are left." if exhausted else "; the task will be retried.")
-    )
-    if state is TaskState.QUEUED:
-        fields["not_before"] = now + codec.backoff_seconds(int(row["attempts"]))
-    return fields
 
 
 def _sql_values(values: Iterable[Any]) -> list[Any]:

@@ -7,11 +7,14 @@ worker owns it and acts on the flag at its next heartbeat or progress write.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from spotdesk.errors import SpotdeskError
 from spotdesk.model import TaskState
 
-from .contract import InvalidTransition, TaskNotFound
+from . import codec
+from .contract import InvalidTransition, Outcome, TaskNotFound
 
 Fields = dict[str, Any]
 
@@ -81,3 +84,96 @@ def check_single(requested: list[str], found: set[str], affected: list[str], act
     if task_id not in found:
         raise TaskNotFound(f"Task {task_id} was not found; it may have been removed.")
     raise InvalidTransition(f"Cannot {action} task {task_id} in its current state.")
+
+
+# ---- a worker's hold on a task ending -----------------------------------------------------
+
+
+def state_after_stop(row: Mapping[str, Any], wanted: TaskState) -> TaskState:
+    """Let a pending user request win over where a stopping worker would put the task."""
+    if row["cancel_requested"] and wanted is not TaskState.DONE:
+        return TaskState.CANCELLED
+    if row["pause_requested"] and wanted is TaskState.QUEUED:
+        return TaskState.PAUSED
+    return wanted
+
+
+def stop_fields(state: TaskState, now: float) -> dict[str, Any]:
+    """Return the fields that end a worker's hold on a task, leaving it in `state`."""
+    return {
+        "state": state.value,
+        "owner": None,
+        "lease_token": None,
+        "lease_until": None,
+        "cancel_requested": False,
+        "pause_requested": False,
+        "finished_at": now if state.is_final else None,
+    }
+
+
+def reap_fields(row: Mapping[str, Any], now: float) -> dict[str, Any]:
+    """Return the fields for a running task whose lease expired."""
+    exhausted = row["attempts"] >= row["max_attempts"]
+    state = state_after_stop(row, TaskState.FAILED if exhausted else TaskState.QUEUED)
+    fields = stop_fields(state, now)
+    fields["error_code"] = codec.LEASE_EXPIRED_CODE
+    fields["error_message"] = (
+        f"The worker {row['owner']} stopped renewing its lease"
+        + ("; no attempts are left." if exhausted else "; the task will be retried.")
+    )
+    if state is TaskState.QUEUED:
+        fields["not_before"] = now + codec.backoff_seconds(int(row["attempts"]))
+    return fields
+
+
+def fail_fields(
+    row: Mapping[str, Any], error: SpotdeskError, retry_after: float | None, now: float
+) -> tuple[TaskState, Fields]:
+    """Return where a failed attempt leaves a running task, and the fields to set.
+
+    A retryable error with attempts left re-queues the task after `retry_after` seconds,
+    or after the exponential backoff when that is None; anything else ends it failed.
+    """
+    retry = error.retryable and row["attempts"] < row["max_attempts"]
+    state = state_after_stop(row, TaskState.QUEUED if retry else TaskState.FAILED)
+    fields = stop_fields(state, now)
+    fields["error_code"] = error.code
+    fields["error_message"] = error.message
+    if state is TaskState.QUEUED:
+        delay = retry_after if retry_after is not None else codec.backoff_seconds(int(row["attempts"]))
+        fields["not_before"] = now + delay
+    return state, fields
+
+
+def release_fields(row: Mapping[str, Any], state: TaskState, now: float) -> Fields:
+    """Return the fields for a worker handing a running task back in `state`."""
+    if state not in (TaskState.QUEUED, TaskState.PAUSED, TaskState.CANCELLED):
+        raise ValueError(f"release cannot end a task {state.value}")
+    final = state_after_stop(row, state)
+    fields = stop_fields(final, now)
+    if final is not TaskState.CANCELLED:
+        fields["attempts"] = max(int(row["attempts"]) - 1, 0)  # the interrupted attempt
+    return fields
+
+
+def complete_fields(outcome: Outcome, now: float) -> Fields:
+    """Return the fields for a task a worker finished."""
+    fields = stop_fields(TaskState.DONE, now)
+    fields.update({
+        "progress": 1.0,
+        "output_path": outcome.output_path,
+        "error_code": None,
+        "error_message": None,
+        "skipped_reason": outcome.skipped_reason,
+        "skipped": [entry.to_dict() for entry in outcome.skipped],
+    })
+    if outcome.match is not None:
+        fields["match"] = outcome.match.to_dict()
+    return fields
+
+
+def completion_metrics(kind: str, outcome: Outcome) -> dict[str, int]:
+    """Return the daily statistics a completed task adds: only real track downloads count."""
+    if kind != "track" or not outcome.output_path or outcome.skipped_reason:
+        return {}
+    return {"downloads": 1, "bytes": outcome.bytes_written}

@@ -1,0 +1,175 @@
+"""MongoDB plumbing for `MongoStore`: indexes, the database clock, cursors and errors."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+
+from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo.database import Database
+from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+
+from .codec import ACTIVE_STATES
+from .contract import InvalidCursor, SchemaTooNew, StoreError, StoreUnavailable
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+CLAIM_INDEX = "claim"
+
+# The database clock as Unix seconds, for pipeline updates: `$$NOW` is the server's time.
+NOW_SECONDS: dict[str, Any] = {"$divide": [{"$toLong": "$$NOW"}, 1000]}
+
+TASK_INDEXES = [
+    # Claim: queued tasks by priority, then submission order.
+    IndexModel([("state", ASCENDING), ("priority", DESCENDING), ("seq", ASCENDING)], name=CLAIM_INDEX),
+    # Reaper: running tasks by lease expiry.
+    IndexModel([("state", ASCENDING), ("lease_until", ASCENDING)], name="lease_expiry"),
+    # A collection's tracks in order.
+    IndexModel([("parent_id", ASCENDING), ("seq", ASCENDING)], name="by_parent"),
+    # One child per (parent, position), so a re-run resolve creates no duplicates.
+    IndexModel(
+        [("parent_id", ASCENDING), ("position", ASCENDING)], name="child_position", unique=True,
+        partialFilterExpression={"parent_id": {"$type": "string"}, "position": {"$type": "number"}},
+    ),
+    IndexModel([("seq", ASCENDING)], name="seq", unique=True),
+    # Changed-since polling by the window and the API.
+    IndexModel([("change_seq", ASCENDING)], name="changes"),
+    # At most one active task per dedupe key.
+    IndexModel(
+        [("dedupe_key", ASCENDING)], name="active_dedupe", unique=True,
+        partialFilterExpression={"dedupe_key": {"$type": "string"}, "state": {"$in": list(ACTIVE_STATES)}},
+    ),
+]
+
+
+def ensure_schema(db: Database[Any]) -> None:
+    """Create the indexes and check the schema version; raises `SchemaTooNew`."""
+    meta = db["meta"].find_one({"_id": "schema"})
+    found = int(meta["version"]) if meta else 0
+    if found > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"The MongoDB database {db.name} has schema version {found}, but this spotdesk "
+            f"reads versions up to {SCHEMA_VERSION}; update spotdesk or choose another database.",
+        )
+    db["tasks"].create_indexes(TASK_INDEXES)
+    db["removed_tasks"].create_index([("change_seq", ASCENDING)], name="changes")
+    db["day_stats"].create_index([("day", DESCENDING)], name="by_day")
+    db["meta"].update_one(
+        {"_id": "schema", "version": {"$lt": SCHEMA_VERSION}},
+        {"$set": {"version": SCHEMA_VERSION}},
+        upsert=not meta,
+    )
+
+
+def literal(fields: dict[str, Any]) -> dict[str, Any]:
+    """Wrap values for a pipeline `$set`, where a string like "$x" would read a field."""
+    return {name: {"$literal": value} for name, value in fields.items()}
+
+
+class ServerClock:
+    """An estimate of the database server's clock, for query filters.
+
+    Writes use `$$NOW` directly; filters cannot, so they use this estimate, taken from
+    the `hello` reply's `localTime` (millisecond resolution) and refreshed every
+    `refresh_seconds`.
+    """
+
+    def __init__(self, db: Database[Any], refresh_seconds: float = 60.0) -> None:
+        self._db = db
+        self._refresh_seconds = refresh_seconds
+        self._offset = 0.0
+        self._measured_at = float("-inf")
+
+    def now(self) -> float:
+        if time.monotonic() - self._measured_at > self._refresh_seconds:
+            self._measure()
+        return time.time() + self._offset
+
+    def _measure(self) -> None:
+        sent = time.time()
+        reply = self._db.client.admin.command("hello")
+        received = time.time()
+        server_time = reply.get("localTime")
+        if isinstance(server_time, datetime):
+            server_seconds = server_time.replace(tzinfo=UTC).timestamp()
+            self._offset = server_seconds - (sent + received) / 2
+        self._measured_at = time.monotonic()
+
+
+# How recent a missing change number must be for `changes_since` to look for it again,
+# because its write may still be in flight, and for how long (seconds) it keeps looking.
+GAP_WINDOW = 256
+GAP_SECONDS = 30.0
+
+
+@dataclass
+class ChangeCursor:
+    """A `changes_since` position: the highest change seen and the recent numbers missing.
+
+    Writers take change numbers from a counter before they write, so a reader can see
+    number 7 before the write holding number 6 lands. The cursor keeps such recent gaps
+    and asks for them again until they expire.
+    """
+
+    after: int
+    gaps: dict[int, float] = field(default_factory=dict)  # change number -> first missed at
+
+    def encode(self) -> str:
+        if not self.gaps:
+            return str(self.after)
+        gaps = ",".join(f"{number}@{int(seen)}" for number, seen in sorted(self.gaps.items()))
+        return f"{self.after}:{gaps}"
+
+    @classmethod
+    def decode(cls, text: str) -> ChangeCursor:
+        try:
+            head, _, tail = text.partition(":")
+            gaps: dict[int, float] = {}
+            for item in filter(None, tail.split(",")):
+                number, _, seen = item.partition("@")
+                gaps[int(number)] = float(seen)
+            return cls(int(head), gaps)
+        except ValueError:
+            raise InvalidCursor(f"Invalid cursor {text!r}; pass a cursor this store returned.") from None
+
+    def advance(self, seen: Iterable[int], last: int, now: float) -> ChangeCursor:
+        """Return the cursor after reading the changes numbered `seen`, up to `last`."""
+        seen_set = set(seen)
+        gaps = {
+            number: first for number, first in self.gaps.items()
+            if number not in seen_set and now - first < GAP_SECONDS
+        }
+        for number in range(max(self.after + 1, last - GAP_WINDOW + 1), last + 1):
+            if number not in seen_set:
+                gaps.setdefault(number, now)
+        return ChangeCursor(max(self.after, last), gaps)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def translated(method: Callable[P, R]) -> Callable[P, R]:
+    """Turn driver errors into store errors: connection trouble is `StoreUnavailable`."""
+
+    @functools.wraps(method)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except ConnectionFailure as error:
+            raise StoreUnavailable(
+                f"The MongoDB server cannot be reached: {error}; retrying later may help.",
+                detail=repr(error),
+            ) from error
+        except OperationFailure as error:
+            raise StoreError(f"A MongoDB operation failed: {error}.", detail=repr(error)) from error
+        except PyMongoError as error:
+            raise StoreUnavailable(f"MongoDB failed: {error}.", detail=repr(error)) from error
+
+    return wrapper
