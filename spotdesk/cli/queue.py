@@ -1,20 +1,180 @@
-"""`spotdesk queue`: list and control tasks in the queue."""
+"""`spotdesk queue`: list and control tasks in the queue, for scripts and users without the GUI.
+
+Task ids may be shortened to any unique prefix, as `list` prints them.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spotdesk.model import Task
+    from spotdesk.service import Service
+    from spotdesk.store.contract import Store
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+SHORT_ID = 8  # characters of a task id that `list` prints
+ACTIONS = ("cancel", "pause", "resume", "retry", "remove")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "queue", help="list and control tasks in the queue", description="List and control tasks in the queue."
+        "queue", help="list and control tasks in the queue",
+        description="List and control tasks in the queue.",
     )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--store", metavar="URI",
+                        help="queue to use: sqlite:///PATH or mongodb://HOST/DB (default: settings)")
+    common.add_argument("--json", action="store_true", help="print JSON instead of text")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", parents=[common], help="list tasks in queue order")
+    listing.add_argument("--state", action="append", metavar="STATE",
+                         choices=["queued", "running", "paused", "done", "failed", "cancelled"],
+                         help="only tasks in this state (repeatable)")
+    listing.add_argument("--parent", metavar="ID", help="only the tracks of this collection")
+    listing.add_argument("--top", action="store_true", help="only submitted links, not their tracks")
+    listing.add_argument("--review", action="store_true", help="only tracks that need a chosen match")
+    listing.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N tasks (0: all)")
+
+    for name, text in (
+        ("cancel", "cancel tasks; running ones stop at their next progress write"),
+        ("pause", "pause tasks; running ones stop at their next progress write"),
+        ("resume", "return paused tasks to the queue"),
+        ("retry", "re-queue failed or cancelled tasks with their attempts reset"),
+        ("remove", "delete tasks and their tracks from the queue"),
+    ):
+        action = actions.add_parser(name, parents=[common], help=text)
+        action.add_argument("ids", nargs="*", metavar="ID", help="task ids or unique prefixes")
+        if name in ("pause", "resume"):
+            action.add_argument("--all", action="store_true", help=f"{name} every task that allows it")
+        if name == "retry":
+            action.add_argument("--url", help="audio URL to download instead of searching (one track)")
+
+    actions.add_parser("clear", parents=[common], help="delete done and cancelled tasks")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    # TODO: not built yet.
-    print("spotdesk queue is not available yet.", file=sys.stderr)
-    return 1
+    from spotdesk.config import load_settings
+    from spotdesk.errors import SpotdeskError, UsageError
+    from spotdesk.service import Service
+    from spotdesk.store import open_store
+    from spotdesk.store.contract import InvalidTransition, TaskNotFound
+
+    try:
+        with open_store(args.store) as store:
+            service = Service(store, load_settings())
+            return _dispatch(args, store, service)
+    except (UsageError, TaskNotFound) as error:
+        print(f"spotdesk queue: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
+    except InvalidTransition as error:
+        print(f"spotdesk queue: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    except SpotdeskError as error:
+        print(f"spotdesk queue: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace, store: Store, service: Service) -> int:
+    if args.action == "list":
+        return _list(args, store)
+    if args.action == "clear":
+        count = service.clear_finished()
+        _print(args, {"removed": count}, f"Removed {count} finished task(s).")
+        return EXIT_OK
+
+    if getattr(args, "all", False):
+        affected = service.pause_all() if args.action == "pause" else service.resume_all()
+    else:
+        if not args.ids:
+            print(f"spotdesk queue {args.action}: give at least one task id", file=sys.stderr)
+            return EXIT_USAGE
+        ids = [_resolve_id(store, text) for text in args.ids]
+        if args.action == "retry" and args.url:
+            if len(ids) != 1:
+                print("spotdesk queue retry: --url needs exactly one task id", file=sys.stderr)
+                return EXIT_USAGE
+            affected = service.choose_match(ids[0], args.url)
+        else:
+            affected = getattr(service, args.action)(ids)
+    _print(args, {"affected": affected}, f"{args.action}: {len(affected)} task(s) affected.")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace, store: Store) -> int:
+    from spotdesk.model import TaskState
+    from spotdesk.store.contract import TaskFilter
+
+    task_filter = TaskFilter(
+        states=[TaskState(state) for state in args.state] if args.state else None,
+        parent_id=_resolve_id(store, args.parent) if args.parent else None,
+        top_level=args.top,
+        needs_review=True if args.review else None,
+    )
+    tasks: list[Task] = []
+    cursor: str | None = None
+    while True:
+        page = store.list_tasks(task_filter, limit=500, cursor=cursor)
+        tasks.extend(page.tasks)
+        cursor = page.next_cursor
+        if cursor is None or (args.limit and len(tasks) >= args.limit):
+            break
+    if args.limit:
+        tasks = tasks[: args.limit]
+
+    if args.json:
+        print(json.dumps([task.to_dict() for task in tasks], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for task in tasks:
+        print(_format_line(task))
+    counts = store.counts()
+    summary = ", ".join(f"{counts[name]} {name}" for name in counts if counts[name])
+    print(f"{len(tasks)} tasks listed; tracks: {summary or 'none'}")
+    return EXIT_OK
+
+
+def _format_line(task: Task) -> str:
+    state = task.state.value
+    if task.needs_review:
+        state = "review"
+    elif task.cancel_requested or task.pause_requested:
+        state += "*"  # a cancel or pause request is pending
+    indent = "  " if task.parent_id else ""
+    progress = f"{task.progress * 100:3.0f}%" if task.state.value == "running" else "    "
+    line = f"{task.id[:SHORT_ID]}  {state:<10} {task.kind.value:<7} {progress} {indent}{task.title or task.link}"
+    if task.error_message and task.state.value != "done":
+        line += f"  [{task.error_code}: {task.error_message}]"
+    return line
+
+
+def _resolve_id(store: Store, text: str) -> str:
+    """Return the full id that `text` names: the id itself or a unique prefix."""
+    from spotdesk.errors import UsageError
+    from spotdesk.store.contract import TaskNotFound
+
+    try:
+        return store.get(text).id
+    except TaskNotFound:
+        pass
+    matches: list[str] = []
+    cursor: str | None = None
+    while True:
+        page = store.list_tasks(limit=500, cursor=cursor)
+        matches.extend(task.id for task in page.tasks if task.id.startswith(text))
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise TaskNotFound(f"No task id starts with {text!r}; run 'spotdesk queue list' to see them.")
+    raise UsageError(f"The prefix {text!r} matches {len(matches)} tasks; give more characters.")
+
+
+def _print(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data) if args.json else text)

@@ -1,0 +1,134 @@
+"""`spotdesk queue`: listing and controlling the queue from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from spotdesk.cli.main import main
+from spotdesk.model import OutputOptions, TaskState
+from spotdesk.store import open_store
+from tests.store.conftest import track_task
+
+
+@pytest.fixture
+def uri(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'queue.db'}"
+
+
+def submit(uri: str, *names: str) -> list[str]:
+    options = OutputOptions(folder="/music")
+    with open_store(uri) as store:
+        return [result.task_id for result in store.submit([track_task(options, name) for name in names])]
+
+
+def state_of(uri: str, task_id: str) -> TaskState:
+    with open_store(uri) as store:
+        return store.get(task_id).state
+
+
+def test_list_prints_tasks(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = submit(uri, "a", "b")
+
+    assert main(["queue", "list", "--store", uri]) == 0
+
+    output = capsys.readouterr().out
+    assert ids[0][:8] in output
+    assert ids[1][:8] in output
+    assert "2 tasks listed" in output
+
+
+def test_list_json(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = submit(uri, "a", "b")
+
+    assert main(["queue", "list", "--store", uri, "--json"]) == 0
+
+    data = json.loads(capsys.readouterr().out)
+    assert [item["id"] for item in data] == ids
+    assert data[0]["state"] == "queued"
+
+
+def test_list_state_filter(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = submit(uri, "a", "b")
+    main(["queue", "pause", ids[1], "--store", uri])
+    capsys.readouterr()
+
+    main(["queue", "list", "--store", uri, "--state", "paused", "--json"])
+
+    assert [item["id"] for item in json.loads(capsys.readouterr().out)] == [ids[1]]
+
+
+def test_cancel_by_prefix(uri: str) -> None:
+    [task_id] = submit(uri, "a")
+
+    assert main(["queue", "cancel", task_id[:6], "--store", uri]) == 0
+
+    assert state_of(uri, task_id) is TaskState.CANCELLED
+
+
+def test_cancel_final_task_fails(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    [task_id] = submit(uri, "a")
+    main(["queue", "cancel", task_id, "--store", uri])
+
+    assert main(["queue", "cancel", task_id, "--store", uri]) == 1
+    assert "Cannot cancel" in capsys.readouterr().err
+
+
+def test_unknown_id_is_usage_error(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    submit(uri, "a")
+
+    assert main(["queue", "cancel", "zzzz", "--store", uri]) == 2
+    assert "No task id starts with 'zzzz'" in capsys.readouterr().err
+
+
+def test_action_without_ids_is_usage_error(uri: str) -> None:
+    assert main(["queue", "cancel", "--store", uri]) == 2
+
+
+def test_pause_all_then_resume_all(uri: str) -> None:
+    ids = submit(uri, "a", "b")
+
+    assert main(["queue", "pause", "--all", "--store", uri]) == 0
+    assert [state_of(uri, task_id) for task_id in ids] == [TaskState.PAUSED] * 2
+    assert main(["queue", "resume", "--all", "--store", uri]) == 0
+    assert [state_of(uri, task_id) for task_id in ids] == [TaskState.QUEUED] * 2
+
+
+def test_retry_with_url(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    [task_id] = submit(uri, "a")
+    main(["queue", "cancel", task_id, "--store", uri])
+
+    assert main(["queue", "retry", task_id, "--url", "https://www.youtube.com/watch?v=x",
+                 "--store", uri, "--json"]) == 0
+
+    assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {"affected": [task_id]}
+    with open_store(uri) as store:
+        assert store.get(task_id).chosen_url == "https://www.youtube.com/watch?v=x"
+
+
+def test_clear_and_remove(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    first, second = submit(uri, "a", "b")
+    main(["queue", "cancel", first, "--store", uri])
+    capsys.readouterr()
+
+    assert main(["queue", "clear", "--store", uri, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"removed": 1}
+    assert main(["queue", "remove", second, "--store", uri]) == 0
+    with open_store(uri) as store:
+        assert store.list_tasks().tasks == []
+
+
+def test_invalid_store_uri(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["queue", "list", "--store", "ftp://nowhere"]) == 2
+    assert "Unknown store URI" in capsys.readouterr().err
+
+
+def test_default_store_in_data_folder(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+                                      tmp_path: Path) -> None:
+    monkeypatch.setenv("SPOTDESK_DATA_DIR", str(tmp_path / "data"))
+
+    assert main(["queue", "list"]) == 0
+
+    assert (tmp_path / "data" / "spotdesk.db").exists()
