@@ -1,8 +1,11 @@
 """A stand-in for the pipeline that takes a set time, for lease and fault tests.
 
 Worker processes load it through `SPOTDESK_WORKER_PIPELINE`. It writes a temporary file
-beside the final one, calls `check()` and `report()` about 20 times a second, and renames
-the file into place after a last `check()`, as the real pipeline does. Every placement is
+beside the final one, named uniquely per process so a worker that lost its lease cannot
+remove the file of the worker that took over, and first removes the temporary files that
+earlier attempts at the same track left behind (a killed process cannot clean up). It
+calls `check()` and `report()` about 20 times a second and renames the file into place
+after a last `check()`, as the real pipeline does. Every placement is
 appended to `placements.log` in the output folder, so tests can count them.
 
 A track title can choose an outcome: ``review:`` returns needs_review, ``fail:`` raises a
@@ -55,7 +58,7 @@ class SlowPipeline:
         folder = Path(options.folder)
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{track.id}.txt"
-        temporary = folder / f".{track.id}.part"
+        temporary = folder / f".{track.id}.{os.getpid()}.part"
         if final.exists() and not options.force:
             return FakeResult("skipped", str(final), message="already in the library")
         report(Progress(stage=Stage.SEARCHING))
@@ -69,6 +72,10 @@ class SlowPipeline:
         if track.title.startswith("crash:"):
             raise RuntimeError("a bug in the pipeline")
 
+        # The claim makes this attempt the only one allowed to place the file, so other
+        # temporary files of this track belong to dead or lease-less attempts.
+        for leftover in folder.glob(f".{track.id}.*.part"):
+            leftover.unlink(missing_ok=True)
         steps = max(1, int(self.seconds * STEPS_PER_SECOND))
         try:
             with temporary.open("w", encoding="utf-8") as out:
