@@ -1,0 +1,158 @@
+"""Resolve Spotify links into tracks, choosing the metadata source and caching results.
+
+With credentials the Web API is used; spotdesk falls back to the public embed pages when
+the Web API answers 401/403 (another user's playlist, revoked credentials) or, for
+playlists, 404 (Spotify-owned playlists are hidden from development-mode apps). Without
+credentials only the public pages are used.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from spotdesk.config import ServiceUrls
+from spotdesk.model import LinkKind, Resolution, SpotifyLink, Track
+from spotdesk.spotify.api_source import WebApiSource
+from spotdesk.spotify.cache import InMemoryCache, MetadataCache
+from spotdesk.spotify.credentials import Credentials
+from spotdesk.spotify.errors import (
+    AuthFailed,
+    Forbidden,
+    NotFound,
+    PodcastNotSupported,
+    SpotifyError,
+)
+from spotdesk.spotify.public import PublicPages
+from spotdesk.spotify.ratelimit import DEFAULT_MAX_WAIT, RateLimitPolicy
+from spotdesk.spotify.webapi import WebApiClient
+
+log = logging.getLogger(__name__)
+
+CACHE_VERSION = "v1"
+# How long a resolved object stays cached, in seconds. Playlists change most often.
+CACHE_TTL = {
+    LinkKind.TRACK: 7 * 24 * 3600.0,
+    LinkKind.ALBUM: 7 * 24 * 3600.0,
+    LinkKind.ARTIST: 24 * 3600.0,
+    LinkKind.PLAYLIST: 3600.0,
+}
+
+
+class Resolver:
+    """Turn links into `Resolution`s; safe to reuse for many links.
+
+    `max_rate_limit_wait` caps the seconds one call sleeps through 429 answers before it
+    raises `RateLimited`; `sleep` is replaceable for tests.
+    """
+
+    def __init__(
+        self,
+        urls: ServiceUrls,
+        credentials: Credentials | None,
+        cache: MetadataCache | None = None,
+        *,
+        max_rate_limit_wait: float = DEFAULT_MAX_WAIT,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 15.0,
+    ) -> None:
+        self.urls = urls
+        self.credentials = credentials
+        self.cache: MetadataCache = cache if cache is not None else InMemoryCache()
+        self._policy = RateLimitPolicy(max_wait=max_rate_limit_wait, sleep=sleep)
+        self._timeout = timeout
+        self._api_source: WebApiSource | None = None
+        self._api_disabled = False
+        self.public = PublicPages(urls.spotify_open, self._policy, timeout)
+        self._mode = "api" if credentials else "public"
+
+    def resolve(self, link: SpotifyLink) -> Resolution:
+        """Return the tracks behind `link`, from the cache when it is fresh."""
+        if link.kind in (LinkKind.EPISODE, LinkKind.SHOW):
+            raise PodcastNotSupported(f"{link.url}: podcasts are not supported yet.")
+        key = self._key(link.kind.value, link.id)
+        cached = self.cache.cache_get(key)
+        if cached is not None:
+            log.debug("using cached metadata for %s", link.uri)
+            return Resolution.from_dict(cached)
+
+        resolution = self._resolve_uncached(link)
+        log.info(
+            "resolved %s from %s: %d tracks, %d skipped",
+            link.uri,
+            resolution.source.value,
+            len(resolution.tracks),
+            sum(entry.count for entry in resolution.skipped),
+        )
+        self.cache.cache_put(key, resolution.to_dict(), CACHE_TTL[link.kind])
+        for track in resolution.tracks:
+            self.cache.cache_put(
+                self._key("track-object", track.id), track.to_dict(), CACHE_TTL[LinkKind.TRACK]
+            )
+        return resolution
+
+    def track(self, track_id: str) -> Track:
+        """Return one track by id, from the cache when it is fresh."""
+        key = self._key("track-object", track_id)
+        cached = self.cache.cache_get(key)
+        if cached is not None:
+            return Track.from_dict(cached)
+        link = SpotifyLink(LinkKind.TRACK, track_id)
+        api = self._api()
+        if api is None:
+            track = self.public.track(track_id)
+        else:
+            try:
+                track = api.track(track_id)
+            except (AuthFailed, Forbidden) as error:
+                track = self._fallback(link, error).tracks[0]
+        self.cache.cache_put(key, track.to_dict(), CACHE_TTL[LinkKind.TRACK])
+        return track
+
+    def _resolve_uncached(self, link: SpotifyLink) -> Resolution:
+        api = self._api()
+        if api is None:
+            return self.public.resolve(link)
+        try:
+            return api.resolve(link)
+        except (AuthFailed, Forbidden) as error:
+            return self._fallback(link, error)
+        except NotFound as error:
+            if link.kind is not LinkKind.PLAYLIST:
+                raise
+            return self._fallback(link, error)
+
+    def _fallback(self, link: SpotifyLink, error: SpotifyError) -> Resolution:
+        log.info(
+            "the Web API refused %s (%s); reading Spotify's public page instead",
+            link.uri,
+            error.code,
+        )
+        if isinstance(error, AuthFailed):
+            self._api_disabled = True
+        try:
+            return self.public.resolve(link)
+        except NotFound as public_error:
+            raise NotFound(
+                f"{link.url} is private or does not exist: the Web API refused it "
+                f"({error.code}) and its public page is not found.",
+                detail=f"{error.message}\n{public_error.message}",
+            ) from public_error
+
+    def _api(self) -> WebApiSource | None:
+        if self.credentials is None or self._api_disabled:
+            return None
+        if self._api_source is None:
+            client = WebApiClient(
+                self.urls.spotify_api,
+                self.urls.spotify_accounts,
+                self.credentials,
+                self._policy,
+                self._timeout,
+            )
+            self._api_source = WebApiSource(client)
+        return self._api_source
+
+    def _key(self, kind: str, object_id: str) -> str:
+        return f"spotify:{CACHE_VERSION}:{self._mode}:{kind}:{object_id}"
