@@ -23,6 +23,10 @@ _NOISE = re.compile(
 _FEATURE_IN_BRACKETS = re.compile(r"[(\[]\s*(feat\.?|ft\.?|featuring|with)\s[^)\]]*[)\]]")
 _FEATURE_TRAILING = re.compile(r"\s(feat\.?|ft\.?|featuring)\s.*$")
 
+# Soundtrack notes such as "(From \"Movie\")" or " - From the Motion Picture ...", which
+# Spotify keeps in titles and uploads often drop.
+_SOURCE_NOTE = re.compile(r"[(\[]\s*from\s[^)\]]*[)\]]|\s[-–]\s+from\s.*$", re.IGNORECASE)
+
 # Separators between artist names in one credit string. "和" and "、" join names in
 # Chinese and Japanese; "with" only joins credits, so it is split only as a whole word.
 _ARTIST_SEPARATORS = re.compile(
@@ -58,6 +62,14 @@ VERSION_MARKERS: tuple[VersionMarker, ...] = (
     VersionMarker("slowed", re.compile(r"\bslowed\b|\breverb\b|减速|降速"), 0.35),
     VersionMarker("nightcore", re.compile(r"\bnightcore\b"), 0.3),
     VersionMarker("8D audio", re.compile(r"\b8d\b"), 0.35),
+    VersionMarker("acoustic version", re.compile(r"\bacoustic\b|アコースティック|不插电"), 0.5),
+    VersionMarker("extended version", re.compile(r"\bextended\b"), 0.6),
+    VersionMarker("reaction video", re.compile(r"\breact(s|ion|ing)?\b|リアクション"), 0.2),
+    VersionMarker(
+        "tutorial",
+        re.compile(r"\btutorial\b|\blesson\b|\bhow\s+to\s+(play|sing)\b|\bchords\b|教学|教學"),
+        0.2,
+    ),
     VersionMarker(
         "hour-long loop",
         re.compile(
@@ -97,7 +109,7 @@ def strip_features(title: str) -> str:
 
 def core_title(title: str) -> str:
     """Fold a title down to the words that name the recording."""
-    folded = fold(strip_features(title))
+    folded = fold(_SOURCE_NOTE.sub(" ", strip_features(title)))
     return " ".join(_NOISE.sub(" ", folded).split())
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from spotdesk.audio.match import CONFIDENT, REVIEW_THRESHOLD, rank, score
 from spotdesk.model import MatchCandidate
 from tests.audio_match.conftest import make_candidate, make_track
@@ -379,3 +382,93 @@ def test_isrc_hit_with_translated_title() -> None:
     scored = score(track, candidate)
     assert "found by ISRC" in scored.reasons
     assert scored.confidence >= CONFIDENT
+
+
+def test_remaster_note_ignored() -> None:
+    track = make_track(title="Here Comes the Sun - Remastered 2009", artists=["The Beatles"])
+    candidate = make_candidate("sun00000001", "Here Comes the Sun", artists=["The Beatles"])
+    assert "title matches" in score(track, candidate).reasons
+
+
+def test_soundtrack_note_ignored() -> None:
+    track = make_track(
+        title='Let It Go - From "Frozen"/Soundtrack Version', artists=["Idina Menzel"]
+    )
+    candidate = make_candidate("letitgo0001", "Let It Go", artists=["Idina Menzel"])
+    assert "title matches" in score(track, candidate).reasons
+
+
+def test_bracketed_soundtrack_note_ignored() -> None:
+    track = make_track(title='Shallow (From "A Star Is Born")', artists=["Lady Gaga"])
+    candidate = make_candidate("shallow0001", "Shallow", artists=["Lady Gaga"])
+    assert "title matches" in score(track, candidate).reasons
+
+
+def test_more_versions_penalised() -> None:
+    cases = {
+        "Blinding Lights (Acoustic)": "unrequested acoustic version",
+        "Blinding Lights (Extended Mix)": "unrequested extended version",
+        "Producer Reacts to Blinding Lights": "unrequested reaction video",
+        "Blinding Lights Guitar Tutorial": "unrequested tutorial",
+        "How to Play Blinding Lights": "unrequested tutorial",
+    }
+    for title, reason in cases.items():
+        scored = score(make_track(), make_candidate("x", title))
+        assert reason in scored.reasons, title
+        assert scored.confidence < REVIEW_THRESHOLD, title
+
+
+def test_live_album_requests_live() -> None:
+    track = make_track(title="Blinding Lights", album="Live at SoFi Stadium", duration_ms=215_000)
+    live = make_candidate("live0000002", "Blinding Lights (Live)", duration_s=215.0)
+    assert "unrequested live version" not in score(track, live).reasons
+
+
+def test_track_without_duration() -> None:
+    scored = score(make_track(duration_ms=None), STUDIO)
+    assert "duration unknown" in scored.reasons
+    assert scored.confidence >= REVIEW_THRESHOLD
+
+
+def test_track_without_artists() -> None:
+    scored = score(make_track(artists=[]), STUDIO)
+    assert "title matches" in scored.reasons
+    assert 0.0 <= scored.confidence <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=st.text(max_size=60),
+    candidate_title=st.text(max_size=80),
+    artists=st.lists(st.text(max_size=20), max_size=3),
+    credits=st.lists(st.text(max_size=30), max_size=3),
+    channel=st.none() | st.text(max_size=30),
+    track_ms=st.none() | st.integers(min_value=0, max_value=10 * 3600 * 1000),
+    candidate_s=st.none() | st.floats(min_value=0, max_value=36_000, allow_nan=False),
+    result_type=st.sampled_from([None, "song", "video", "official_video", "episode", "other"]),
+    found_by_isrc=st.booleans(),
+)
+def test_confidence_always_bounded(
+    title: str,
+    candidate_title: str,
+    artists: list[str],
+    credits: list[str],
+    channel: str | None,
+    track_ms: int | None,
+    candidate_s: float | None,
+    result_type: str | None,
+    found_by_isrc: bool,
+) -> None:
+    track = make_track(title=title, artists=artists, duration_ms=track_ms)
+    candidate = make_candidate(
+        "any",
+        candidate_title,
+        artists=credits,
+        channel=channel,
+        duration_s=candidate_s,
+        result_type=result_type,
+        found_by_isrc=found_by_isrc,
+    )
+    scored = score(track, candidate)
+    assert 0.0 <= scored.confidence <= 1.0
+    assert all(isinstance(reason, str) and reason for reason in scored.reasons)
