@@ -89,12 +89,12 @@ def fold(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
-    kept: list[str] = []
+    characters: list[str] = []
     for char in decomposed:
-        if unicodedata.combining(char) and kept and kept[-1] <= "\u024f":
+        if unicodedata.combining(char) and characters and characters[-1] <= "\u024f":
             continue
-        kept.append(char)
-    text = unicodedata.normalize("NFC", "".join(kept))
+        characters.append(char)
+    text = unicodedata.normalize("NFC", "".join(characters))
     text = "".join(
         char if char.isalnum() or char.isspace() or char in "'&" else " " for char in text
     )

@@ -115,15 +115,16 @@ class YouTubeMusicProvider:
     ) -> list[MatchCandidate]:
         """Run one search and return its playable results as unscored candidates."""
         log.debug("searching YouTube Music for %r (filter %s)", text, filter or "none")
-        items = self._search(text, filter)
+        items = self._search(text, filter, limit)
         candidates = [parse_result(item, found_by_isrc=found_by_isrc) for item in items]
         return [candidate for candidate in candidates if candidate is not None][:limit]
 
-    def _search(self, text: str, filter: str | None) -> list[dict[str, Any]]:
+    def _search(self, text: str, filter: str | None, limit: int) -> list[dict[str, Any]]:
         from ytmusicapi.exceptions import YTMusicError, YTMusicServerError
 
         try:
-            return list(self._ytmusic().search(text, filter=filter))
+            # With a filter, ytmusicapi requests further pages until it has `limit` results.
+            return list(self._ytmusic().search(text, filter=filter, limit=limit))
         except requests.RequestException as error:
             raise SearchFailed(
                 f"YouTube Music could not be reached at {self.base_url}; "
