@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "gui", help="open the desktop app (the default)", description="Open the desktop app (the default)."
+        "gui",
+        help="open the desktop app (the default)",
+        description="Open the desktop app (the default).",
     )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    # TODO: not built yet.
-    print("spotdesk gui is not available yet.", file=sys.stderr)
-    return 1
+    from spotdesk.gui.app import run_app
+
+    return run_app()

@@ -1,0 +1,120 @@
+"""Start the desktop app: Qt application, translations, qasync event loop, window, workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from spotdesk import __version__
+from spotdesk.config import Settings, load_settings, save_settings
+from spotdesk.gui.i18n import Translations
+from spotdesk.gui.resources import icon_files
+
+log = logging.getLogger(__name__)
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for path in icon_files():
+        icon.addFile(str(path))
+    return icon
+
+
+def create_application(argv: Sequence[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    app.setApplicationName("spotdesk")
+    app.setApplicationDisplayName("spotdesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("spotdesk")
+    app.setDesktopFileName("spotdesk")
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+class DesktopApp:
+    """Owns the window, the worker manager and the settings for one run of the app."""
+
+    def __init__(self, app: QApplication, settings: Settings, start_workers: bool = True) -> None:
+        from spotdesk.gui.main_window import MainWindow
+        from spotdesk.store import open_store
+
+        self.app = app
+        self.settings = settings
+        self.translations = Translations()
+        self.translations.install(settings.language)
+        store_uri = settings.effective_store_uri
+        manager = None
+        if start_workers:
+            from spotdesk.workers.manager import WorkerManager
+
+            manager = WorkerManager(store_uri, settings.workers)
+        self.window = MainWindow(
+            settings,
+            store_uri,
+            lambda: open_store(store_uri),
+            app_icon(),
+            manager,
+            open_settings=self.open_settings,
+        )
+
+    def run_first_run_guide(self) -> None:
+        if self.settings.first_run_done:
+            return
+        from spotdesk.gui.first_run import FirstRunGuide
+
+        guide = FirstRunGuide(self.settings, self.window)
+        guide.exec()
+        self.settings = guide.result_settings()
+        save_settings(self.settings)
+        self.window.apply_settings(self.settings)
+
+    def open_settings(self) -> None:
+        from spotdesk.config import ServiceUrls
+        from spotdesk.gui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, ServiceUrls.from_env(), self.window)
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        new = dialog.result_settings()
+        language_changed = new.language != self.settings.language
+        self.settings = new
+        save_settings(new)
+        if language_changed:
+            self.translations.install(new.language)  # LanguageChange retranslates the window
+        self.window.apply_settings(new)
+        log.info("settings saved")
+
+
+def run_app(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app until the user quits; return the exit status."""
+    import qasync
+
+    app = create_application(argv)
+    app.setQuitOnLastWindowClosed(False)  # the tray keeps the app alive when the window hides
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    settings = load_settings()
+    desktop = DesktopApp(app, settings)
+    window = desktop.window
+    if not window.tray.available:
+        app.setQuitOnLastWindowClosed(True)
+    app.aboutToQuit.connect(window.shutdown)
+    window.show()
+    window.start()
+    desktop.run_first_run_guide()
+    log.info("spotdesk %s window open", __version__)
+    with loop:
+        loop.run_until_complete(_until_quit(app))
+    return 0
+
+
+async def _until_quit(app: QApplication) -> None:
+    finished = asyncio.Event()
+    app.aboutToQuit.connect(finished.set)
+    await finished.wait()

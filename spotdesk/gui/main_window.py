@@ -1,0 +1,536 @@
+"""The main window: link box, task tree, details, toolbar, status bar and tray."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spotdesk.config import Settings, save_settings
+from spotdesk.gui.actions import TaskActions
+from spotdesk.gui.backend import BackendClient, StoreFactory
+from spotdesk.gui.clipboard import ClipboardWatcher
+from spotdesk.gui.details import DetailsPanel
+from spotdesk.gui.dropping import text_from_mime
+from spotdesk.gui.error_text import describe_error
+from spotdesk.gui.link_box import LinkBox
+from spotdesk.gui.progress_delegate import ProgressDelegate
+from spotdesk.gui.status_bar import StatusBar
+from spotdesk.gui.task_model import TASK_ROLE, Column, TaskModel
+from spotdesk.gui.task_proxy import StateFilter, TaskFilterProxy
+from spotdesk.gui.tray import TrayController
+from spotdesk.gui.window_state import restore_window_state, save_window_state
+
+log = logging.getLogger(__name__)
+
+SUMMARY_INTERVAL_MS = 250
+_DEFAULT_WIDTHS = {
+    Column.TITLE: 250, Column.ARTISTS: 170, Column.ALBUM: 150, Column.STATUS: 240,
+    Column.PROGRESS: 110, Column.SPEED: 80, Column.ETA: 70, Column.SIZE: 75, Column.MATCH: 60,
+}
+    Column.TITLE: 300,
+    Column.ARTISTS: 180,
+    Column.ALBUM: 160,
+    Column.STATUS: 200,
+    Column.PROGRESS: 120,
+}
+
+
+class MainWindow(QMainWindow):
+    """The window; `manager` (a `WorkerManager`) may be None, as in tests."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store_uri: str,
+        store_factory: StoreFactory,
+        icon: QIcon,
+        manager: Any = None,
+        open_settings: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.manager = manager
+        self._open_settings = open_settings
+        self._quitting = False
+        self._shut_down = False
+        self._offered: list[str] = []
+        self.setWindowIcon(icon)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1180, 720)
+
+        self.backend = BackendClient(store_factory, settings, self)
+        self.model = TaskModel(self)
+        self.proxy = TaskFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = self._build_view()
+        self.actions_ = TaskActions(self.view, self.backend.call, self)
+        self.link_box = LinkBox(self)
+        self.details = DetailsPanel(self)
+        self.offer_bar, self.offer_label, self.offer_add, self.offer_dismiss = (
+            self._build_offer_bar()
+        )
+        self.splitter = self._build_splitter()
+        self.status = StatusBar(store_uri, self)
+        self.setStatusBar(self.status)
+        self.filter_combo, self.search = self._build_filters()
+        self._build_toolbar_and_menus()
+        self.tray = TrayController(icon, self.actions_.pause_all, self.actions_.resume_all, self)
+        self.clipboard = ClipboardWatcher(parent=self)
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setSingleShot(True)
+        self._summary_timer.setInterval(SUMMARY_INTERVAL_MS)
+        self._summary_timer.timeout.connect(self._refresh_summary)
+        self._counts: dict[str, int] = {}
+
+        self._connect()
+        self.retranslate()
+        if not restore_window_state(self, self.view.header(), self.splitter):
+            for column, width in _DEFAULT_WIDTHS.items():
+                self.view.setColumnWidth(column, width)
+        self.clipboard.set_enabled(settings.watch_clipboard)
+
+    # ---- construction ------------------------------------------------------------------
+
+    def _build_view(self) -> QTreeView:
+        view = QTreeView(self)
+        view.setObjectName("taskView")
+        view.setModel(self.proxy)
+        view.setUniformRowHeights(True)  # needed for smooth scrolling with 10,000 rows
+        view.setAlternatingRowColors(True)
+        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(view))
+        view.header().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
+        view.header().setSectionsMovable(True)
+        view.header().setStretchLastSection(False)
+        return view
+
+    def _build_offer_bar(self) -> tuple[QWidget, QLabel, QPushButton, QPushButton]:
+        bar = QWidget(self)
+        bar.setObjectName("clipboardOffer")
+        label = QLabel(bar)
+        add = QPushButton(bar)
+        dismiss = QPushButton(bar)
+        layout = QHBoxLayout(bar)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(label, 1)
+        layout.addWidget(add)
+        layout.addWidget(dismiss)
+        bar.hide()
+        return bar, label, add, dismiss
+
+    def _build_splitter(self) -> QSplitter:
+        top = QWidget(self)
+        layout = QVBoxLayout(top)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addWidget(self.link_box)
+        layout.addWidget(self.offer_bar)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(top)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.details)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(1, False)
+        splitter.setSizes([110, 480, 130])
+        self.setCentralWidget(splitter)
+        return splitter
+
+    def _build_filters(self) -> tuple[QComboBox, QLineEdit]:
+        combo = QComboBox(self)
+        combo.setObjectName("stateFilter")
+        for state_filter in StateFilter:
+            combo.addItem("", state_filter.value)
+        search = QLineEdit(self)
+        search.setObjectName("search")
+        search.setClearButtonEnabled(True)
+        search.setMaximumWidth(240)
+        return combo, search
+
+    def _build_toolbar_and_menus(self) -> None:
+        actions = self.actions_
+        self.settings_action = QAction(self)
+        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        self.settings_action.triggered.connect(self._show_settings)
+        self.quit_action = QAction(self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.quit)
+        self.about_action = QAction(self)
+        self.about_action.triggered.connect(self._about)
+
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addActions([actions.pause_all, actions.resume_all, actions.clear_finished])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions(
+            [actions.pause, actions.resume, actions.cancel, actions.retry, actions.remove]
+        )
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.toolbar.addWidget(spacer)
+        self.toolbar.addWidget(self.filter_combo)
+        self.toolbar.addWidget(self.search)
+        self.addToolBar(self.toolbar)
+
+        menu_bar = self.menuBar()
+        self.file_menu = menu_bar.addMenu("")
+        self.file_menu.addAction(self.settings_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.tasks_menu = menu_bar.addMenu("")
+        self.tasks_menu.addActions(actions.row_actions())
+        self.tasks_menu.addSeparator()
+        self.tasks_menu.addActions([actions.pause_all, actions.resume_all, actions.clear_finished])
+        self.help_menu = menu_bar.addMenu("")
+        self.help_menu.addAction(self.about_action)
+
+    def _connect(self) -> None:
+        backend = self.backend.backend
+        backend.loaded.connect(self.model.apply_changes)
+        backend.load_finished.connect(self.model.mark_loaded)
+        backend.changed.connect(self._on_changed)
+        backend.counts_changed.connect(self._on_counts)
+        backend.store_problem.connect(
+            lambda code, message: self.status.set_store_problem(describe_error(code, message))
+        )
+        backend.store_recovered.connect(lambda: self.status.set_store_problem(None))
+
+        self.model.summary_changed.connect(self._schedule_summary)
+        self.model.collection_finished.connect(self._notify_collection)
+        self.model.tasks_failed.connect(self._notify_failed)
+        self.model.tasks_need_review.connect(self._notify_review)
+
+        self.link_box.submitted.connect(self.submit_text)
+        self.link_box.edit.links_dropped.connect(
+            lambda text: self.submit_text(text, from_box=False)
+        )
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.doubleClicked.connect(self._on_double_click)
+        self.actions_.choose_match_requested.connect(self.choose_match)
+        self.actions_.message.connect(lambda text: self.status.showMessage(text, 6000))
+        self.filter_combo.currentIndexChanged.connect(
+            lambda: self.proxy.set_state_filter(StateFilter(self.filter_combo.currentData()))
+        )
+        self.search.textChanged.connect(self.proxy.set_text)
+
+        self.tray.toggle_window_requested.connect(self.toggle_visible)
+        self.tray.quit_requested.connect(self.quit)
+        self.tray.show_rows_requested.connect(self.show_rows)
+        self.clipboard.links_found.connect(self._offer_links)
+        self.offer_add.clicked.connect(self._accept_offer)
+        self.offer_dismiss.clicked.connect(self._dismiss_offer)
+
+        if self.manager is not None:
+            for signal in (
+                self.manager.worker_started,
+                self.manager.worker_stopped,
+                self.manager.worker_crashed,
+            ):
+                signal.connect(lambda *_: self.status.set_workers(self.manager.running_count()))
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("spotdesk"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.about_action.setText(self.tr("&About spotdesk"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.tasks_menu.setTitle(self.tr("&Tasks"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.toolbar.setWindowTitle(self.tr("Toolbar"))
+        labels = {
+            StateFilter.ALL: self.tr("All tasks"),
+            StateFilter.ACTIVE: self.tr("Active"),
+            StateFilter.DONE: self.tr("Done"),
+            StateFilter.NEEDS_REVIEW: self.tr("Needs review"),
+            StateFilter.FAILED: self.tr("Failed"),
+        }
+        for row in range(self.filter_combo.count()):
+            self.filter_combo.setItemText(row, labels[StateFilter(self.filter_combo.itemData(row))])
+        self.search.setPlaceholderText(self.tr("Search title, artist, album"))
+        self.offer_add.setText(self.tr("Add"))
+        self.offer_dismiss.setText(self.tr("Dismiss"))
+        self.actions_.retranslate()
+        self.link_box.retranslate()
+        self.model.retranslate()
+        self.status.refresh()
+        self.details.retranslate()
+        self.tray.retranslate(window_visible=self.isVisible())
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ---- running -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start reading the store, and the workers when a manager was given."""
+        self.backend.start()
+        if self.manager is not None:
+            self.manager.start()
+            self.status.set_workers(self.manager.running_count())
+
+    def submit_text(self, text: str, from_box: bool = True) -> None:
+        options = self.settings.output_options()
+        if not from_box:
+            self.link_box.show_busy()
+        self.backend.call(
+            "submit",
+            text,
+            options,
+            on_done=lambda report: self.link_box.show_report(report, from_box=from_box),
+            on_error=lambda code, message: self.link_box.show_problem(
+                describe_error(code, message)
+            ),
+        )
+
+    def apply_settings(self, settings: Settings) -> None:
+        old = self.settings
+        self.settings = settings
+        self.backend.update_settings(settings)
+        self.clipboard.set_enabled(settings.watch_clipboard)
+        if self.manager is not None and settings.workers != old.workers:
+            self.manager.set_count(settings.workers)
+        if settings.store_uri != old.store_uri:
+            self.status.showMessage(
+                self.tr("The new queue is used after spotdesk restarts."), 10000
+            )
+
+    def _on_changed(self, tasks: list[Any], removed: list[str]) -> None:
+        self.model.apply_changes(tasks, removed)
+        self.actions_.update_enabled()
+        current = self.view.currentIndex()
+        self.details.refresh(current.data(TASK_ROLE) if current.isValid() else None)
+
+    def _on_counts(self, counts: dict[str, int]) -> None:
+        self._counts = counts
+        self.status.set_counts(counts)
+        self._schedule_summary()
+
+    def _schedule_summary(self) -> None:
+        if not self._summary_timer.isActive():
+            self._summary_timer.start()
+
+    def _refresh_summary(self) -> None:
+        speed = self.model.total_speed()
+        self.status.set_speed(speed)
+        self.status.set_rate_limit(self.model.rate_limit_until())
+        self.tray.update_summary(self._counts, speed, self.model.overall_progress())
+
+    # ---- selection and rows ------------------------------------------------------------
+
+    def _on_selection(self) -> None:
+        self.actions_.update_enabled()
+        tasks = self.actions_.selected_tasks()
+        self.details.show_task(tasks[0] if len(tasks) == 1 else None)
+
+    def _context_menu(self, position: QPoint) -> None:
+        self.actions_.update_enabled()
+        self.actions_.context_menu().exec(self.view.viewport().mapToGlobal(position))
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        task = index.data(TASK_ROLE)
+        if task is not None and task.needs_review:
+            self.choose_match(task)
+        elif self.actions_.open_file.isEnabled():
+            self.actions_.open_file.trigger()
+
+    def show_rows(self, task_ids: list[str]) -> None:
+        """Bring the window up with these tasks selected and the first one in view."""
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        indexes = [
+            self.proxy.mapFromSource(self.model.index_for_id(task_id)) for task_id in task_ids
+        ]
+        if not all(index.isValid() for index in indexes):
+            self.filter_combo.setCurrentIndex(0)
+            self.search.clear()
+            indexes = [
+                self.proxy.mapFromSource(self.model.index_for_id(task_id)) for task_id in task_ids
+            ]
+        indexes = [index for index in indexes if index.isValid()]
+        if not indexes:
+            return
+        selection = self.view.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for index in indexes:
+            if index.parent().isValid():
+                self.view.expand(index.parent())
+            selection.select(index, flags)
+        self.view.setCurrentIndex(indexes[0])
+        self.view.scrollTo(indexes[0], QAbstractItemView.ScrollHint.PositionAtCenter)
+
+    def choose_match(self, task: Any) -> None:
+        from spotdesk.gui.match_dialog import MatchDialog
+
+        dialog = MatchDialog(task, self)
+        if dialog.exec() != MatchDialog.DialogCode.Accepted:
+            return
+        url = dialog.chosen_url()
+        if url:
+            self.backend.call(
+                "choose_match",
+                task.id,
+                url,
+                on_done=lambda _: self.status.showMessage(
+                    self.tr("The track is queued again with the chosen match."), 6000
+                ),
+                on_error=lambda code, message: self.status.showMessage(
+                    describe_error(code, message), 10000
+                ),
+            )
+
+    # ---- notifications -------------------------------------------------------------------
+
+    def _notify(self, title: str, message: str, ids: list[str], warning: bool = False) -> None:
+        if not self.tray.notify(title, message, ids, warning):
+            self.status.showMessage(f"{title}: {message}", 10000)
+
+    def _notify_collection(self, task_id: str, title: str, counts: dict[str, int]) -> None:
+        done = counts.get("done", 0)
+        failed = counts.get("failed", 0)
+        message = self.tr("%n track(s) downloaded", "", done)
+        if failed:
+            message += self.tr(", %n failed or need review", "", failed)
+        self._notify(self.tr("Finished: {title}").format(title=title), message, [task_id])
+
+    def _notify_failed(self, ids: list[str]) -> None:
+        first = self.model.task(ids[0])
+        reason = describe_error(first.error_code, first.error_message) if first else ""
+        self._notify(self.tr("%n track(s) failed", "", len(ids)), reason, ids, warning=True)
+
+    def _notify_review(self, ids: list[str]) -> None:
+        self._notify(
+            self.tr("%n track(s) need a match", "", len(ids)),
+            self.tr("Click to choose the right recording."),
+            ids,
+            warning=True,
+        )
+
+    # ---- clipboard offers ----------------------------------------------------------------
+
+    def _offer_links(self, links: list[str]) -> None:
+        self._offered.extend(link for link in links if link not in self._offered)
+        self.offer_label.setText(self.tr("Add %n copied Spotify link(s)?", "", len(self._offered)))
+        self.offer_bar.show()
+
+    def _accept_offer(self) -> None:
+        text = "\n".join(self._offered)
+        self._dismiss_offer()
+        self.submit_text(text, from_box=False)
+
+    def _dismiss_offer(self) -> None:
+        self._offered.clear()
+        self.offer_bar.hide()
+
+    # ---- drag and drop -----------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if text_from_mime(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        text = text_from_mime(event.mimeData())
+        if text is None:
+            return
+        event.acceptProposedAction()
+        self.submit_text(text, from_box=False)
+
+    # ---- window, tray and quitting -------------------------------------------------------
+
+    def toggle_visible(self) -> None:
+        if self.isVisible() and not self.isMinimized():
+            self.hide()
+        else:
+            self.showNormal()
+            self.raise_()
+            self.activateWindow()
+        self.tray.retranslate(window_visible=self.isVisible())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._quitting and self.settings.minimise_to_tray and self.tray.available:
+            event.ignore()
+            self.hide()
+            self.tray.retranslate(window_visible=False)
+            if not self.settings.tray_hint_shown:
+                self.settings = dataclasses.replace(self.settings, tray_hint_shown=True)
+                save_settings(self.settings)
+                self.tray.notify(
+                    self.tr("spotdesk keeps running"),
+                    self.tr(
+                        "Downloads continue in the background. Use the tray icon to open "
+                        "the window or quit. You can change this in Settings."
+                    ),
+                    [],
+                )
+            return
+        self.shutdown()
+        event.accept()
+
+    def quit(self) -> None:
+        self._quitting = True
+        self.close()
+        QApplication.quit()
+
+    def shutdown(self) -> None:
+        """Save the layout, stop the workers (their tasks go back to the queue), close the store."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        save_window_state(self, self.view.header(), self.splitter)
+        if self.manager is not None:
+            self.status.showMessage(self.tr("Stopping workers…"))
+            QApplication.processEvents()
+            self.manager.stop(10000)
+            self.manager = None
+        self.backend.stop()
+        self.clipboard.set_enabled(False)
+        self.tray.hide()
+
+    def _show_settings(self) -> None:
+        if self._open_settings is not None:
+            self._open_settings()
+
+    def _about(self) -> None:
+        from spotdesk import __version__
+
+        QMessageBox.about(
+            self,
+            self.tr("About spotdesk"),
+            self.tr(
+                "spotdesk {version}\n\nTurns Spotify links into tagged audio files.\n"
+                "Free software under the GNU GPL, version 3 or later."
+            ).format(version=__version__),
+        )
