@@ -104,7 +104,7 @@ def score(track: Track, candidate: MatchCandidate) -> MatchCandidate:
     }
     reasons = [part.reason for part in parts.values() if part.reason]
 
-    confirmed = _isrc_confirms(track, candidate, parts["duration"].score)
+    confirmed = _isrc_confirms(track, candidate, parts)
     if confirmed:
         # The service filed this recording under the track's ISRC and the lengths agree, so
         # a title or artist written another way (another script, a translation) is no
@@ -232,12 +232,18 @@ def _type_part(candidate: MatchCandidate) -> _Part:
     return _Part(_TYPE_SCORES.get(kind, 0.5), _TYPE_REASONS.get(kind))
 
 
-def _isrc_confirms(track: Track, candidate: MatchCandidate, duration_score: float) -> bool:
+def _isrc_confirms(track: Track, candidate: MatchCandidate, parts: dict[str, _Part]) -> bool:
+    # An ISRC search with no exact hit can still list unrelated songs, so a result whose
+    # title and artist both differ in the same script is not taken as confirmed.
+    unrelated = (
+        parts["title"].reason == "title differs" and parts["artist"].reason == "artist differs"
+    )
     return (
         candidate.found_by_isrc
         and candidate.result_type == "song"
         and track.isrc is not None
-        and duration_score >= 0.9
+        and parts["duration"].score >= 0.9
+        and not unrelated
     )
 
 

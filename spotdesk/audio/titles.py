@@ -86,6 +86,9 @@ def fold(text: str) -> str:
 
     Accents are dropped only from Latin letters, so Japanese voiced kana keep their marks
     and "が" stays different from "か".
+
+    NOTE: Traditional and Simplified Chinese forms of one title ("氣" and "气") stay
+    different, so such pairs score only as similar titles.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)

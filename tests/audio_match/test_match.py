@@ -472,3 +472,12 @@ def test_confidence_always_bounded(
     scored = score(track, candidate)
     assert 0.0 <= scored.confidence <= 1.0
     assert all(isinstance(reason, str) and reason for reason in scored.reasons)
+
+
+def test_unrelated_isrc_result_not_trusted() -> None:
+    candidate = make_candidate(
+        "junk0000001", "Completely Other Song", artists=["Other Band"], found_by_isrc=True
+    )
+    scored = score(make_track(), candidate)
+    assert "found by ISRC" not in scored.reasons
+    assert scored.confidence < REVIEW_THRESHOLD
