@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="maximum seconds between claim attempts while the queue is empty (default: 2)",
     )
     parser.add_argument(
+        "--heartbeat",
+        type=float,
+        default=5.0,
+        help="seconds between heartbeat events while idle (default: 5)",
+    )
+    parser.add_argument(
         "--store-retry",
         type=float,
         default=30.0,
@@ -131,6 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lease_seconds=args.lease,
         once=args.once,
         idle_poll_max=args.idle_poll,
+        idle_heartbeat_interval=args.heartbeat,
         stall_seconds=args.stall,
         store_retry_max=args.store_retry,
     )

@@ -52,7 +52,10 @@ class WorkerManager(QObject):
     worker_started = Signal(str)
     worker_stopped = Signal(str, int)
     worker_crashed = Signal(str, str)
-    status = Signal(str, dict)
+    # The event is a dict. It is declared as `object` so PySide6 passes the Python dict
+    # through: with `dict` (a QVariantMap), PySide6 6.12 crashed this process later with
+    # "deallocating True or False" after converting events that contain booleans.
+    status = Signal(str, object)
 
     def __init__(
         self,
@@ -224,7 +227,7 @@ class WorkerManager(QObject):
     def _on_finished(self, slot: _Slot, process: QProcess, code: int, exit_status: QProcess.ExitStatus) -> None:
         self._read_stdout(slot, process)
         self._read_stderr(slot, process)
-        process.deleteLater()
+        #process.deleteLater()
         if process is not slot.process:
             return
         slot.process = None

@@ -79,13 +79,15 @@ class Worker:
             store = self._connect()
             if store is not None:
                 status = self._loop(store, heartbeat)
+        except StoreError as error:
+            log.error("cannot use the store: %s (%s)", error, error.code, extra=self._extra)
+            self.stopping.set(f"store error: {error}")
+            status = 1
         finally:
             heartbeat.close()
             if store is not None:
                 store.close()
         reason = self.stopping.reason or ("no task left" if config.once else "stopped")
-        if status != 0:
-            reason = "store error"
         log.info("worker stopped: %s", reason, extra=self._extra)
         self._events.emit(protocol.STOPPED, reason=reason)
         return status
@@ -126,9 +128,6 @@ class Worker:
             except StoreUnavailable as error:
                 self._wait_for_store(error)
                 continue
-            except StoreError as error:
-                log.error("store error, stopping: %s (%s)", error, error.code, extra=self._extra)
-                return 1
             self._store_recovered()
 
             if task is None:
