@@ -34,7 +34,9 @@ _ARTIST_SEPARATORS = re.compile(
 )
 
 # Channel decorations: "Artist - Topic" is YouTube's auto-generated channel of an artist.
-_CHANNEL_SUFFIX = re.compile(r"(\s*-\s*topic|vevo|\s+official(\s+channel)?|\s+music)$")
+_CHANNEL_SUFFIX = re.compile(
+    r"(\s*-\s*topic|vevo|\s+official(\s+channel)?|\s+music)$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)

@@ -481,3 +481,22 @@ def test_unrelated_isrc_result_not_trusted() -> None:
     scored = score(make_track(), candidate)
     assert "found by ISRC" not in scored.reasons
     assert scored.confidence < REVIEW_THRESHOLD
+
+
+def test_vevo_channel_names_artist() -> None:
+    video = make_candidate(
+        "video000003",
+        "Blinding Lights (Official Video)",
+        result_type="official_video",
+        artists=[],
+        channel="TheWeekndVEVO",
+        duration_s=201.0,
+    )
+    assert "artist matches" in score(make_track(), video).reasons
+
+
+def test_topic_channel_names_artist() -> None:
+    upload = make_candidate(
+        "topic000001", "Blinding Lights", artists=[], channel="The Weeknd - Topic"
+    )
+    assert "artist matches" in score(make_track(), upload).reasons
