@@ -103,12 +103,19 @@ def convert(
     try:
         run_ffmpeg(arguments, check)
     except FfmpegFailed as error:
-        target_path.unlink(missing_ok=True)
+        _remove_partial(target_path)
         raise _classify(error, target_path) from error
     except BaseException:
-        target_path.unlink(missing_ok=True)
+        _remove_partial(target_path)
         raise
     return ConversionResult(target_path, remux, source_codec, duration)
+
+
+def _remove_partial(path: Path) -> None:
+    """Remove a partial output, but only a regular file or a link: a device such as
+    /dev/null given as the target must never be deleted."""
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
 
 
 def _bitrate_arguments(target: Target, bitrate: int | None) -> list[str]:

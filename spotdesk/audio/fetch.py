@@ -221,7 +221,7 @@ class _CollectingLogger:
 _FAILURES: list[tuple[type[FetchError], tuple[str, ...], str]] = [
     (
         BotCheck,
-        ("confirm you're not a bot", "confirm you’re not a bot", "sign in to confirm you"),
+        ("confirm you're not a bot", "confirm you’re not a bot"),
         "YouTube asks for a sign-in to prove this is not a bot; set the cookies_from_browser "
         "setting to a browser where you are signed in to YouTube, or try again later.",
     ),

@@ -76,6 +76,9 @@ _MUTAGEN_CODECS = {
     "OggOpus": "opus",
     "OggVorbis": "vorbis",
 }
+# ffmpeg 5.1 exits with status 0 when writing the trailer or closing the output fails
+# (a full disk, for example), so these lines count as a failure whatever the status.
+_WRITE_FAILURE = re.compile(r"Error (writing trailer|closing file)|No space left on device")
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _AUDIO_STREAM = re.compile(r"Stream #\d+:\d+.*?: Audio: ([A-Za-z0-9_]+)")
 
@@ -165,7 +168,7 @@ def run_ffmpeg(arguments: Sequence[str], check: Callable[[], None]) -> str:
         stderr = stderr_file.read().decode("utf-8", errors="replace")
     if stderr:
         log.debug("ffmpeg output:\n%s", stderr)
-    if process.returncode != 0:
+    if process.returncode != 0 or _WRITE_FAILURE.search(stderr):
         raise FfmpegFailed(
             f"ffmpeg failed with exit status {process.returncode}: {_last_line(stderr)}",
             detail=stderr,

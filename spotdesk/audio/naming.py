@@ -191,7 +191,10 @@ def _render_field(piece: _Piece, value: Any) -> str:
             f"{value!r}: {error}."
         ) from error
     # A value's own slashes and reserved characters must never make folders.
-    return sanitise_value(text)
+    text = sanitise_value(text)
+    if not text.strip():
+        return _PLACEHOLDERS.get(piece.field or "", "")
+    return text
 
 
 def _with_disc_number(pieces: list[_Piece], track: Track) -> list[_Piece]:
@@ -217,6 +220,7 @@ def sanitise_value(text: str) -> str:
     """Make one field's value safe inside a path part: no separators, reserved or control
     characters, and Unicode in NFC form."""
     text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"[\t\n\r\v\f]", " ", text)
     text = _CONTROL_CHARACTERS.sub("", text)
     text = _RESERVED_CHARACTERS.sub("_", text)
     return re.sub(r"\s+", " ", text)

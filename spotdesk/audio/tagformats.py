@@ -247,6 +247,8 @@ class VorbisFormat:
         for key, items in values.items():
             if items:
                 audio.tags[key] = items
+        if isinstance(audio, FLAC):
+            audio.clear_pictures()
         if data.cover:
             self._write_cover(audio, data.cover)
         audio.save()
@@ -258,7 +260,6 @@ class VorbisFormat:
         picture.desc = "Cover"
         picture.data = cover.data
         if isinstance(audio, FLAC):
-            audio.clear_pictures()
             audio.add_picture(picture)
         else:
             encoded = base64.b64encode(picture.write()).decode("ascii")

@@ -40,12 +40,14 @@ def cover_jpeg(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 
 
 @pytest.fixture
-def media(tones: dict[str, Path], cover_jpeg: bytes, tmp_path: Path) -> Iterator[MediaServer]:
+def media(
+    tones: dict[str, Path], cover_jpeg: bytes, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MediaServer]:
     """A media server with every tone at `tone.<ext>`, `long.m4a` and `cover.jpg`."""
     server = MediaServer()
-    for name, path in tones.items():
+    for path in tones.values():
         server.add(path.name, path)
-    cover = tmp_path / "cover.jpg"
+    cover = tmp_path_factory.mktemp("served") / "cover.jpg"
     cover.write_bytes(cover_jpeg)
     server.add("cover.jpg", cover, "image/jpeg")
     with server:
