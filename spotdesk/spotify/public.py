@@ -277,7 +277,11 @@ class PublicPages:
                 "is not understood.",
             ) from error
         if not isinstance(entity, dict) or entity.get("type", kind.value) != kind.value:
-            raise PageNotUnderstood(f"The public page of {what} describes something else.")
+            described = entity.get("type") if isinstance(entity, dict) else type(entity).__name__
+            raise PageNotUnderstood(
+                f"The public page of {what} describes a {described!s}, not a {kind.value}; "
+                "its structure is not understood.",
+            )
         return entity
 
     def _get(self, url: str, what: str) -> str:

@@ -71,7 +71,7 @@ def _session() -> requests.Session:
     retry = Retry(
         total=3,
         connect=2,
-        read=0,
+        read=False,  # re-raise read timeouts, so requests reports them as Timeout
         status=2,
         backoff_factor=0.5,
         status_forcelist=(500, 502, 503, 504),
