@@ -1,6 +1,7 @@
 #!/bin/sh
 # Check a built bundle: run the frozen binary's --version, doctor, the worker entry point
-# and a headless download of a test tone from loopback servers, then check the file's tags.
+# and the HTTP API's health endpoint. Then, against loopback fakes of Spotify and of an
+# audio host, resolve a track link, download a test tone headless and check its tags.
 #
 # Usage: packaging/check_bundle.sh [BUNDLE_DIR]   (default: dist/spotdesk)
 # PYTHON selects the interpreter that runs the loopback fakes (default python3). It needs
@@ -82,6 +83,32 @@ run_step doctor "$BIN" doctor
 
 run_step worker-entry "$BIN" --worker --help
 
+# The HTTP API: start it on a free loopback port without workers and read its health.
+check_api() {
+    port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$BIN" api --host 127.0.0.1 --port "$port" --workers 0 >"$WORK/api-server.log" 2>&1 &
+    api_pid=$!
+    result=1
+    attempts=0
+    while [ $attempts -lt 30 ] && kill -0 "$api_pid" 2>/dev/null; do
+        if "$PYTHON" -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' \
+            "http://127.0.0.1:$port/api/v1/health" 2>/dev/null; then
+            result=0
+            break
+        fi
+        sleep 1
+        attempts=$((attempts + 1))
+    done
+    kill "$api_pid" 2>/dev/null
+    wait "$api_pid" 2>/dev/null
+    if [ $result -ne 0 ]; then
+        echo "no answer from /api/v1/health on port $port within 30 s; server output:"
+        cat "$WORK/api-server.log"
+    fi
+    return $result
+}
+run_step api check_api
+
 # The loopback fakes, then the download.
 "$PYTHON" "$ROOT/packaging/check_fakes.py" "$WORK/fakes.env" >"$WORK/fakes.log" 2>&1 &
 FAKES_PID=$!
@@ -98,6 +125,11 @@ else
     # shellcheck disable=SC1091
     . "$WORK/fakes.env"
     echo "check_bundle: [ok]   fakes ($(tail -n 1 "$WORK/fakes.log"))"
+
+    check_resolve() {
+        "$BIN" resolve "${CHECK_PAIR#*|}" | tee /dev/stderr | grep -q "$CHECK_TITLE"
+    }
+    run_step resolve check_resolve
 
     run_step download "$BIN" download -o "$MUSIC" "$CHECK_PAIR"
 
