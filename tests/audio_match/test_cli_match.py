@@ -22,6 +22,7 @@ from tests.fakes.ytmusic import FakeYouTubeMusic, list_item, shelf_response
 NOBODY_ELSE_ID = synthetic_id("nobodyelse", 1)
 KARAOKE_ONLY_ID = synthetic_id("karaokeonly", 1)
 MISSING_ID = synthetic_id("missing", 1)
+PAIR_ALBUM_ID = synthetic_id("pairalbum", 1)
 RECORDED_VIDEO_ID = "nfyk-V5CoIE"
 
 
@@ -41,6 +42,14 @@ def spotify() -> Iterator[FakeSpotify]:
         KARAOKE_ONLY_ID, "Quiet Song", [singer], other_album, duration_ms=180_000, isrc=None
     )
     fake.add_album(other_album, [karaoke_only])
+
+    duo = make_artist(synthetic_id("duo", 1), "Duo")
+    pair_album = make_album(PAIR_ALBUM_ID, "Two Songs", [duo])
+    first = make_track(synthetic_id("first", 1), "First Song", [duo], pair_album, isrc=None)
+    second = make_track(
+        synthetic_id("second", 1), "Second Song", [duo], pair_album, track_number=2, isrc=None
+    )
+    fake.add_album(pair_album, [first, second])
     with fake:
         yield fake
 
@@ -135,3 +144,37 @@ def test_search_failure_reported(spotify: FakeSpotify, fake_ytmusic: FakeYouTube
     track = only_track(json.loads(result.stdout))
     assert track["error"]["code"] == "search.failed"
     assert track["chosen_url"] is None
+
+
+def test_failing_track_does_not_stop_album(
+    spotify: FakeSpotify, fake_ytmusic: FakeYouTubeMusic
+) -> None:
+    fake_ytmusic.fail("Duo First Song", 503, filter="songs")
+    second = list_item("second00001", "Second Song", ["Duo"], "3:20", album="Two Songs")
+    fake_ytmusic.add_response("Duo Second Song", shelf_response("Songs", [second]), "songs")
+    album_url = f"https://open.spotify.com/album/{PAIR_ALBUM_ID}"
+
+    result = run_match(spotify, fake_ytmusic, album_url, "--json")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    first, second_track = document["links"][0]["tracks"]
+    assert first["error"]["code"] == "search.failed"
+    assert second_track["chosen_url"] == "https://music.youtube.com/watch?v=second00001"
+    assert second_track["position"] == 2
+    assert document["summary"] == {
+        "tracks": 2,
+        "matched": 1,
+        "needs_review": 0,
+        "failed": 1,
+        "links_failed": 0,
+    }
+
+
+def test_album_text_output(spotify: FakeSpotify, fake_ytmusic: FakeYouTubeMusic) -> None:
+    album_url = f"https://open.spotify.com/album/{PAIR_ALBUM_ID}"
+    result = run_match(spotify, fake_ytmusic, album_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"Two Songs (album) {album_url}")
+    assert "needs review: no candidates found" in result.stdout
+    assert "2 tracks: 0 matched, 2 need review, 0 failed" in result.stdout
+    assert "matching 2/2: Second Song" in result.stderr

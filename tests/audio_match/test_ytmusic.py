@@ -63,7 +63,7 @@ def test_recorded_request_reaches_fake(fake_ytmusic: FakeYouTubeMusic) -> None:
 
 def test_visitor_page_read_from_base(fake_ytmusic: FakeYouTubeMusic) -> None:
     YouTubeMusicProvider(fake_ytmusic.base_url).query(RECORDED_ISRC, None, 10)
-    assert fake_ytmusic.page_requests == 1
+    assert fake_ytmusic.page_paths == ["/"]
 
 
 def test_isrc_hit_stops_search_early(fake_ytmusic: FakeYouTubeMusic) -> None:
@@ -270,3 +270,16 @@ def test_duration_text_without_seconds() -> None:
     candidate = parse_result({"resultType": "video", "videoId": "x", "duration": "1:02:03"})
     assert candidate is not None
     assert candidate.duration_s == 3723.0
+
+
+def test_base_url_with_path_prefix(fake_ytmusic: FakeYouTubeMusic) -> None:
+    base = f"http://127.0.0.1:{fake_ytmusic.port}/proxy/youtubei/v1/"
+    candidates = YouTubeMusicProvider(base).query(RECORDED_ISRC, None, 10)
+    assert [candidate.video_id for candidate in candidates] == [RECORDED_VIDEO_ID]
+    assert fake_ytmusic.requests[0].path.startswith("/proxy/youtubei/v1/search?")
+    assert fake_ytmusic.page_paths == ["/proxy"]
+
+
+def test_base_url_without_trailing_slash(fake_ytmusic: FakeYouTubeMusic) -> None:
+    provider = YouTubeMusicProvider(fake_ytmusic.base_url.rstrip("/"))
+    assert provider.query(RECORDED_ISRC, None, 10)[0].video_id == RECORDED_VIDEO_ID

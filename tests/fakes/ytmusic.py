@@ -52,7 +52,7 @@ class FakeYouTubeMusic:
         self.responses: dict[tuple[str, str | None], dict[str, Any]] = {}
         self.failures: dict[tuple[str, str | None], tuple[int, str]] = {}
         self.requests: list[SearchRequest] = []
-        self.page_requests = 0
+        self.page_paths: list[str] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         if recorded is not None:
@@ -108,7 +108,7 @@ class FakeYouTubeMusic:
 def _handler_for(fake: FakeYouTubeMusic) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-            fake.page_requests += 1
+            fake.page_paths.append(self.path)
             self._send(200, VISITOR_PAGE, "text/html; charset=utf-8")
 
         def do_POST(self) -> None:  # noqa: N802
