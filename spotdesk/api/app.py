@@ -13,9 +13,10 @@ from fastapi.openapi.utils import get_openapi
 
 from spotdesk import __version__
 from spotdesk.config import Settings
+from spotdesk.errors import SpotdeskError
 
 from . import downloads, events, system
-from .auth import require_token
+from .auth import RejectionLog, require_token
 from .backend import DEFAULT_POOL_SIZE, Backend
 from .errors import install_error_handlers
 from .limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
@@ -48,8 +49,8 @@ def create_app(
     """Build the API over the store at `store_uri`.
 
     `token` is the bearer token clients must send. `workers_probe`, when given, returns
-    how many workers this process manages, for `/health`. The store is opened lazily,
-    once per pool thread, so creating the app touches no database.
+    how many workers this process manages, for `/health`. Creating the app touches no
+    database; the first stores are opened when the server starts.
     """
     if isinstance(token, str):
         token = ApiToken(token, "the caller")
@@ -58,6 +59,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.shutdown = asyncio.Event()
+        try:
+            await asyncio.to_thread(backend.prepare)
+        except SpotdeskError as error:
+            # Serve anyway: /health reports the store, and calls retry opening it.
+            log.warning("API started, but the task store cannot be opened: %s", error)
         log.info("API serving the task queue (%d store threads)", pool_size)
         try:
             yield
@@ -78,6 +84,7 @@ def create_app(
     )
     app.state.backend = backend
     app.state.token = token
+    app.state.rejections = RejectionLog()
     app.state.workers_probe = workers_probe
     # Set again by the lifespan; present from the start so tests without it still work.
     app.state.shutdown = asyncio.Event()

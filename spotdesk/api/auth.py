@@ -37,7 +37,9 @@ class Unauthorized(ApiError):
         )
 
 
-class _RejectionLog:
+class RejectionLog:
+    """Rate-limited log of rejected tokens, one per app."""
+
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._suppressed = 0
@@ -57,8 +59,6 @@ class _RejectionLog:
         )
 
 
-_rejections = _RejectionLog()
-
 
 async def require_token(
     request: Request,
@@ -73,5 +73,6 @@ async def require_token(
         )
     if not token.matches(credentials.credentials):
         client = request.client.host if request.client else "unknown"
-        _rejections.record(client, request.url.path)
+        rejections: RejectionLog = request.app.state.rejections
+        rejections.record(client, request.url.path)
         raise Unauthorized("Invalid bearer token; check 'spotdesk api --show-token'.")

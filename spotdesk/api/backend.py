@@ -1,9 +1,10 @@
 """Run store and service calls on a thread pool, off the event loop.
 
-A store is safe to use from one thread at a time, so each pool thread opens its own store
-(and a `Service` over it) on first use. Handlers await `Backend.call(fn, ...)`, which runs
-`fn(store, service, ...)` on a pool thread: a slow database call then holds one pool
-thread, while the event loop keeps serving other requests and server-sent event streams.
+A store is used by one thread at a time, so the backend keeps a pool of open stores (each
+with a `Service` over it): a call takes an idle store, or opens a new one when none is
+idle, and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
+`fn(store, service, ...)` on a pool thread. A slow database call then holds one thread
+and one store, while the event loop keeps serving other requests and event streams.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -27,15 +29,19 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 DEFAULT_POOL_SIZE = 8
+# Stores opened at start-up. Opening a SQLite store briefly needs the write lock, so
+# opening on demand while a writer holds it would stall a read; with two open stores,
+# a read still finds an idle one while another request waits for the lock.
+PREPARED_STORES = 2
 
 
 class Backend:
-    """A thread pool whose threads each hold one open store and one `Service`."""
+    """A thread pool and a pool of open stores, each store used by one thread at a time."""
 
     def __init__(self, store_uri: str, settings: Settings, pool_size: int = DEFAULT_POOL_SIZE):
         self.store_uri = store_uri
         self.settings = settings
-        self._local = threading.local()
+        self._idle: queue.SimpleQueue[tuple[Store, Service]] = queue.SimpleQueue()
         self._opened: list[Store] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -43,22 +49,35 @@ class Backend:
             max_workers=pool_size, thread_name_prefix="spotdesk-api-store"
         )
 
-    def _thread_handles(self) -> tuple[Store, Service]:
-        handles = getattr(self._local, "handles", None)
-        if handles is None:
-            from spotdesk.service import Service
-            from spotdesk.store import open_store
+    def _open(self) -> tuple[Store, Service]:
+        from spotdesk.service import Service
+        from spotdesk.store import open_store
 
-            store = open_store(self.store_uri)
-            with self._lock:
-                self._opened.append(store)
-            handles = (store, Service(store, self.settings))
-            self._local.handles = handles
-        return handles
+        store = open_store(self.store_uri)
+        with self._lock:
+            self._opened.append(store)
+            count = len(self._opened)
+        log.debug("API opened store connection %d", count)
+        return store, Service(store, self.settings)
+
+    def _take(self) -> tuple[Store, Service]:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            return self._open()
 
     def _run(self, fn: Callable[..., R], *args: object, **kwargs: object) -> R:
-        store, service = self._thread_handles()
-        return fn(store, service, *args, **kwargs)
+        handles = self._take()
+        try:
+            return fn(*handles, *args, **kwargs)
+        finally:
+            self._idle.put(handles)
+
+    def prepare(self, count: int = PREPARED_STORES) -> None:
+        """Open `count` stores now; raises the store's error when it cannot be opened."""
+        opened = [self._open() for _ in range(count)]
+        for handles in opened:
+            self._idle.put(handles)
 
     async def call(self, fn: Callable[..., R], *args: object, **kwargs: object) -> R:
         """Run `fn(store, service, *args, **kwargs)` on a pool thread and await its result."""
