@@ -137,9 +137,7 @@ class MongoStore(MongoReading):
     def claim(
         self, owner: str, lease_seconds: float, kinds: Sequence[TaskKind] | None = None
     ) -> Task | None:
-        query: dict[str, Any] = {"state": TaskState.QUEUED.value, "not_before": {"$lte": self.clock.now()}}
-        if kinds:
-            query["kind"] = {"$in": [kind.value for kind in kinds]}
+        query = self._claim_query(kinds)
         update = self._stamp({
             "state": TaskState.RUNNING.value, "owner": owner, "lease_token": codec.new_token(),
             "cancel_requested": False, "pause_requested": False,
@@ -154,6 +152,24 @@ class MongoStore(MongoReading):
             return None
         log.debug("claimed task %s for %s (attempt %d)", doc["_id"], owner, doc["attempts"])
         return codec.task_from_record(doc)
+
+    def _claim_query(self, kinds: Sequence[TaskKind] | None) -> dict[str, Any]:
+        query: dict[str, Any] = {"state": TaskState.QUEUED.value, "not_before": {"$lte": self.clock.now()}}
+        if kinds:
+            query["kind"] = {"$in": [kind.value for kind in kinds]}
+        return query
+
+    @translated
+    def explain_claim(self, kinds: Sequence[TaskKind] | None = None) -> dict[str, Any]:
+        """Return the server's query plan for the claim, to check that it uses the index."""
+        command = {
+            "findAndModify": self._tasks.name,
+            "query": self._claim_query(kinds),
+            "sort": {"priority": -1, "seq": 1},
+            "update": {"$set": {"state": TaskState.RUNNING.value}},
+            "hint": CLAIM_INDEX,
+        }
+        return dict(self._db.command("explain", command, verbosity="queryPlanner"))
 
     @translated
     def heartbeat(self, task_id: str, token: str, lease_seconds: float) -> Flags:

@@ -169,20 +169,15 @@ class SqliteStore(SqliteCatalog):
         self, owner: str, lease_seconds: float, kinds: Sequence[TaskKind] | None = None
     ) -> Task | None:
         now = time.time()
-        kind_filter = ""
-        params: list[Any] = [owner, codec.new_token(), now + lease_seconds, now]
         with self._write() as conn:
+            params: list[Any] = [owner, codec.new_token(), now + lease_seconds, now]
             params.append(self._next_change(conn))
             params.append(now)
-            if kinds:
-                kind_filter = f" AND kind IN ({', '.join('?' for _ in kinds)})"
-                params.extend(kind.value for kind in kinds)
+            params.extend(kind.value for kind in kinds or ())
             row = conn.execute(
                 "UPDATE tasks SET state = 'running', owner = ?, lease_token = ?, lease_until = ?,"
                 " attempts = attempts + 1, updated_at = ?, change_seq = ?, cancel_requested = 0,"
-                " pause_requested = 0 WHERE seq = (SELECT seq FROM tasks"
-                " WHERE state = 'queued' AND not_before <= ?" + kind_filter +
-                " ORDER BY priority DESC, seq LIMIT 1) RETURNING *",
+                f" pause_requested = 0 WHERE seq = ({claim_subquery(len(kinds or ()))}) RETURNING *",
                 params,
             ).fetchone()
             if row is None:
@@ -413,6 +408,19 @@ class SqliteStore(SqliteCatalog):
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def claim_subquery(kind_count: int) -> str:
+    """Return the SELECT of the next claimable task's seq, with `kind_count` kind parameters.
+
+    Its parameters are the current time, then the kinds. `INDEXED BY` pins the claim
+    index, because without statistics SQLite may pick another index and sort.
+    """
+    kinds = f" AND kind IN ({', '.join('?' for _ in range(kind_count))})" if kind_count else ""
+    return (
+        "SELECT seq FROM tasks INDEXED BY tasks_claim WHERE state = 'queued' AND not_before <= ?"
+        f"{kinds} ORDER BY priority DESC, seq LIMIT 1"
+    )
 
 
 def _filter_sql(task_filter: TaskFilter) -> tuple[list[str], list[Any]]:

@@ -57,8 +57,9 @@ CREATE TABLE tasks (
     skipped_reason TEXT,
     change_seq INTEGER NOT NULL DEFAULT 0
 );
--- Claim: the next queued task by priority then seq, read straight from this index.
-CREATE INDEX tasks_claim ON tasks (priority DESC, seq) WHERE state = 'queued';
+-- Claim: the next queued task by priority then seq, read in order from this index; the
+-- claim's not_before and kind filters are checked on the index entries too.
+CREATE INDEX tasks_claim ON tasks (priority DESC, seq, not_before, kind) WHERE state = 'queued';
 -- Reaper: running tasks by lease expiry.
 CREATE INDEX tasks_lease ON tasks (lease_until) WHERE state = 'running';
 -- A collection's tracks in order, and idempotent child creation.
