@@ -38,6 +38,9 @@ CACHE_TTL = {
     LinkKind.ARTIST: 24 * 3600.0,
     LinkKind.PLAYLIST: 3600.0,
 }
+# Batch lookups a development-mode app is refused stay refused; remembering that for a day
+# saves one failing request per resolve in every process that shares the cache.
+BATCH_REFUSALS_TTL = 24 * 3600.0
 
 
 class Resolver:
@@ -64,6 +67,7 @@ class Resolver:
         self._timeout = timeout
         self._api_source: WebApiSource | None = None
         self._api_disabled = False
+        self._known_refusals: set[str] = set()
         self.public = PublicPages(urls.spotify_open, self._policy, timeout)
         self._mode = "api" if credentials else "public"
 
@@ -107,6 +111,8 @@ class Resolver:
                 track = api.track(track_id)
             except (AuthFailed, Forbidden) as error:
                 track = self._fallback(link, error).tracks[0]
+            finally:
+                self._remember_batch_refusals()
         self.cache.cache_put(key, track.to_dict(), CACHE_TTL[LinkKind.TRACK])
         return track
 
@@ -122,6 +128,8 @@ class Resolver:
             if link.kind is not LinkKind.PLAYLIST:
                 raise
             return self._fallback(link, error)
+        finally:
+            self._remember_batch_refusals()
 
     def _fallback(self, link: SpotifyLink, error: SpotifyError) -> Resolution:
         log.info(
@@ -151,8 +159,21 @@ class Resolver:
                 self._policy,
                 self._timeout,
             )
+            client.batch_refused = set(self.cache.cache_get(self._batch_key()) or [])
+            self._known_refusals = set(client.batch_refused)
             self._api_source = WebApiSource(client)
         return self._api_source
+
+    def _remember_batch_refusals(self) -> None:
+        if self._api_source is None:
+            return
+        refused = self._api_source.client.batch_refused
+        if refused != self._known_refusals:
+            self.cache.cache_put(self._batch_key(), sorted(refused), BATCH_REFUSALS_TTL)
+            self._known_refusals = set(refused)
+
+    def _batch_key(self) -> str:
+        return f"spotify:{CACHE_VERSION}:batch-refused"
 
     def _key(self, kind: str, object_id: str) -> str:
         return f"spotify:{CACHE_VERSION}:{self._mode}:{kind}:{object_id}"

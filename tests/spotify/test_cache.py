@@ -116,3 +116,14 @@ def test_in_memory_cache_returns_copies() -> None:
 
 def test_in_memory_cache_missing_key() -> None:
     assert InMemoryCache().cache_get("absent") is None
+
+
+def test_batch_refusal_shared_through_cache(fake_spotify: FakeSpotify) -> None:
+    cache = JsonFileLikeCache()
+    Resolver(fake_spotify.service_urls(), fake_spotify.credentials, cache).resolve(ALBUM)
+    assert fake_spotify.calls["/v1/tracks"] == 1
+    other = fake_spotify.add_generated_album("BatchRefusalShared0001", 3)
+    Resolver(fake_spotify.service_urls(), fake_spotify.credentials, cache).resolve(
+        SpotifyLink(LinkKind.ALBUM, other)
+    )
+    assert fake_spotify.calls["/v1/tracks"] == 1
