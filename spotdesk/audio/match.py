@@ -54,6 +54,9 @@ _LOOP_MIN_S = 20 * 60
 
 _EXPLICIT_MISMATCH_FACTOR = 0.85
 
+# The track's title names a version (live, remix, ...) that the candidate does not.
+_MISSING_VERSION_FACTOR = 0.6
+
 # A clearly different title or artist usually means another song or a cover, however well
 # the other parts fit, so these reasons also scale the confidence down.
 _MISMATCH_FACTORS = {"title differs": 0.6, "artist differs": 0.75}
@@ -248,8 +251,10 @@ def _isrc_confirms(track: Track, candidate: MatchCandidate, parts: dict[str, _Pa
 
 
 def _penalties(track: Track, candidate: MatchCandidate) -> Iterator[tuple[str, float]]:
-    """Yield a reason and factor for each difference the Spotify track does not ask for."""
+    """Yield a reason and factor for each way the candidate differs from the requested version."""
+    # An album such as "Live at Wembley" requests live takes even when track titles omit it.
     requested = titles.version_markers(f"{track.title} {track.album or ''}")
+    requested_by_title = titles.version_markers(track.title)
     offered = titles.version_markers(f"{candidate.title} {candidate.album or ''}")
     if _is_loop(track, candidate):
         offered.add("hour-long loop")
@@ -259,6 +264,8 @@ def _penalties(track: Track, candidate: MatchCandidate) -> Iterator[tuple[str, f
     for marker in titles.VERSION_MARKERS:
         if marker.reason in offered and marker.reason not in requested:
             yield f"unrequested {marker.reason}", marker.factor
+        elif marker.reason in requested_by_title and marker.reason not in offered:
+            yield f"missing {marker.reason}", _MISSING_VERSION_FACTOR
 
     if track.explicit is not None and candidate.explicit is not None:
         if track.explicit and not candidate.explicit:

@@ -80,7 +80,12 @@ def page_base_of(api_base: str) -> str:
 
 
 class YouTubeMusicProvider:
-    """Search YouTube Music by ISRC, then among songs, then among videos."""
+    """Search YouTube Music by ISRC, then among songs, then among videos.
+
+    `language` is the interface language YouTube Music responds in. Keep "en": with a
+    filter, ytmusicapi 1.12 drops shelves whose title lacks the English filter name, so
+    a German "Titel" shelf would yield no songs.
+    """
 
     name = "ytmusic"
 

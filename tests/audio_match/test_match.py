@@ -500,3 +500,21 @@ def test_topic_channel_names_artist() -> None:
         "topic000001", "Blinding Lights", artists=[], channel="The Weeknd - Topic"
     )
     assert "artist matches" in score(make_track(), upload).reasons
+
+
+def test_requested_live_missing() -> None:
+    track = make_track(title="Some Long Song Title - Live", duration_ms=240_000)
+    studio = make_candidate("studio00002", "Some Long Song Title", duration_s=239.0)
+    live = make_candidate("live0000003", "Some Long Song Title (Live)", duration_s=240.0)
+    ranked = rank(track, [studio, live])
+    assert by_id(ranked) == ["live0000003", "studio00002"]
+    assert "missing live version" in ranked[1].reasons
+    assert ranked[1].confidence < CONFIDENT
+
+
+def test_requested_remix_missing() -> None:
+    track = make_track(title="Blinding Lights - Major Lazer Remix", duration_ms=200_000)
+    original = make_candidate("original001", "Blinding Lights", duration_s=200.0)
+    scored = score(track, original)
+    assert "missing remix" in scored.reasons
+    assert scored.confidence < REVIEW_THRESHOLD
