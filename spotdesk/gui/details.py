@@ -25,9 +25,8 @@ class DetailsPanel(QTextBrowser):
     def show_task(self, task: Task | None) -> None:
         self._task = task
         if task is None:
-            self.setHtml(
-                f"<p style='color:gray'>{html.escape(self.tr('Select a task to see its details.'))}</p>"
-            )
+            hint = self.tr("Select a task to see its details.")
+            self.setHtml(f"<p style='color:gray'>{html.escape(hint)}</p>")
             return
         rows: list[tuple[str, str]] = [(self.tr("Status"), status_text(task))]
         track = task.track

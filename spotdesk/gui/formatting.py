@@ -9,10 +9,6 @@ from PySide6.QtCore import QCoreApplication, QLocale
 _UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Formatting", text)
-
-
 def format_size(size: float | None) -> str:
     """Format a byte count with binary multiples (1 MB = 1024 KB), as file managers do."""
     if size is None or size < 0:
@@ -29,7 +25,7 @@ def format_size(size: float | None) -> str:
 def format_speed(bytes_per_second: float | None) -> str:
     if not bytes_per_second or bytes_per_second <= 0:
         return ""
-    return _tr("{size}/s").format(size=format_size(bytes_per_second))
+    return QCoreApplication.translate("Formatting", "{size}/s").format(size=format_size(bytes_per_second))
 
 
 def format_duration(seconds: float | None) -> str:
@@ -40,10 +36,10 @@ def format_duration(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return _tr("{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+        return QCoreApplication.translate("Formatting", "{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
     if minutes:
-        return _tr("{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
-    return _tr("{seconds} s").format(seconds=secs)
+        return QCoreApplication.translate("Formatting", "{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
+    return QCoreApplication.translate("Formatting", "{seconds} s").format(seconds=secs)
 
 
 def format_track_length(seconds: float | None) -> str:

@@ -49,12 +49,6 @@ _DEFAULT_WIDTHS = {
     Column.TITLE: 250, Column.ARTISTS: 170, Column.ALBUM: 150, Column.STATUS: 240,
     Column.PROGRESS: 110, Column.SPEED: 80, Column.ETA: 70, Column.SIZE: 75, Column.MATCH: 60,
 }
-    Column.TITLE: 300,
-    Column.ARTISTS: 180,
-    Column.ALBUM: 160,
-    Column.STATUS: 200,
-    Column.PROGRESS: 120,
-}
 
 
 class MainWindow(QMainWindow):

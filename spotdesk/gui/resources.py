@@ -9,6 +9,7 @@ build step writes the `.qm` files beside the `.ts` files.
 from __future__ import annotations
 
 import logging
+import os
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +19,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _CANDIDATES = (_PACKAGE_DIR / "resources", _PACKAGE_DIR.parent / "resources")
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+# A folder of compiled translations that wins over the built-in ones, for testing a
+# translation without reinstalling.
+TRANSLATIONS_DIR_ENV = "SPOTDESK_TRANSLATIONS_DIR"
 
 
 @cache
@@ -32,7 +36,9 @@ def resources_dir() -> Path | None:
 
 def translations_dirs() -> list[Path]:
     """Return the folders that may hold compiled `.qm` files, most specific first."""
-    return [candidate / "translations" for candidate in _CANDIDATES]
+    folders = [candidate / "translations" for candidate in _CANDIDATES]
+    override = os.environ.get(TRANSLATIONS_DIR_ENV)
+    return [Path(override), *folders] if override else folders
 
 
 def icon_files() -> list[Path]:

@@ -73,10 +73,9 @@ def collection_status(node: Node) -> str:
         total=summary.total
     )
     parts = [text]
-    if summary.needs_review:
-        parts.append(
-            QCoreApplication.translate("TaskDisplay", "%n to review", "", summary.needs_review)
-        )
+    review = summary.needs_review
+    if review:
+        parts.append(QCoreApplication.translate("TaskDisplay", "%n to review", "", review))
     if failed:
         parts.append(QCoreApplication.translate("TaskDisplay", "%n failed", "", failed))
     paused = summary.states[TaskState.PAUSED]
@@ -97,7 +96,8 @@ def display_value(node: Node, column: Column) -> str:
         if track is not None:
             return ", ".join(track.artists)
         if collection and node.children:
-            return QCoreApplication.translate("TaskDisplay", "%n tracks", "", len(node.children))
+            count = len(node.children)
+            return QCoreApplication.translate("TaskDisplay", "%n track(s)", "", count)
         return ""
     if column is Column.ALBUM:
         if track is not None:
