@@ -1,20 +1,262 @@
-"""`spotdesk download`: download Spotify links as tagged audio files."""
+"""`spotdesk download`: download Spotify links as tagged audio files.
+
+The command resolves each link, then runs the pipeline on its tracks one after another in
+this process. One track's failure never stops the others; the summary lists every track
+that was skipped, needs review or failed, with the reason.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from spotdesk.cli.download_display import DownloadSummary, ProgressDisplay
+    from spotdesk.model import OutputOptions, Resolution, Track
+    from spotdesk.pipeline import Pipeline
+    from spotdesk.spotify.resolver import Resolver
+
+log = logging.getLogger(__name__)
+
+# The exit statuses of `spotdesk.cli.main`, repeated to avoid a circular import.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FORMATS = ("mp3", "m4a", "opus", "ogg", "flac", "wav")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "download", help="download Spotify links as tagged audio files", description="Download Spotify links as tagged audio files."
+        "download",
+        help="download Spotify links as tagged audio files",
+        description=(
+            "Download Spotify links as tagged audio files: each track is matched on YouTube "
+            "Music or YouTube, downloaded, converted, tagged and named by the template. "
+            "Exits with 0 when every track was downloaded or skipped, 1 when a track "
+            "failed or needs review, 2 when an argument is invalid."
+        ),
+    )
+    parser.add_argument(
+        "links",
+        nargs="+",
+        metavar="LINK",
+        help=(
+            "Spotify track, album, playlist or artist link or URI; "
+            "AUDIO_URL|SPOTIFY_LINK uses that audio for that track"
+        ),
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="DIR", help="output folder (default: the settings')"
+    )
+    parser.add_argument("--format", choices=FORMATS, help="audio format (default: the settings')")
+    parser.add_argument(
+        "--bitrate",
+        type=int,
+        metavar="KBPS",
+        help="bitrate in kbit/s for lossy formats; ignored for flac and wav",
+    )
+    parser.add_argument(
+        "--template",
+        metavar="T",
+        help="file name template, such as '{album}/{track_number:02d} {title}.{ext}'; "
+        "'/' makes folders",
+    )
+    parser.add_argument("--lyrics", action="store_true", help="add lyrics from LRCLIB to the tags")
+    parser.add_argument(
+        "--lrc", action="store_true", help="also write lyrics to a .lrc file beside each track"
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="download again even when the recording is already in the output folder",
+    )
+    parser.add_argument(
+        "--public",
+        action="store_true",
+        help="ignore configured Spotify credentials and read Spotify's public pages only",
     )
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    # TODO: not built yet.
-    print("spotdesk download is not available yet.", file=sys.stderr)
-    return 1
+    from spotdesk.audio.naming import InvalidTemplate, parse_template
+    from spotdesk.config import ServiceUrls, load_settings
+    from spotdesk.pipeline import Pipeline
+    from spotdesk.spotify.credentials import load_credentials
+    from spotdesk.spotify.resolver import Resolver
+
+    settings = load_settings()
+    options = build_options(args, settings.output_options())
+    if options.bitrate is not None and options.bitrate <= 0:
+        print("spotdesk download: --bitrate must be a positive number of kbit/s.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        parse_template(options.template)
+    except InvalidTemplate as error:
+        print(f"spotdesk download: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
+
+    urls = ServiceUrls.from_env()
+    credentials = None if args.public else load_credentials(settings)
+    resolver = Resolver(urls, credentials)
+    pipeline = Pipeline(urls, cookies_from_browser=settings.cookies_from_browser or None)
+    return download_links(
+        "\n".join(args.links), options, resolver, pipeline, sys.stdout, sys.stderr
+    )
+
+
+def build_options(args: argparse.Namespace, defaults: OutputOptions) -> OutputOptions:
+    """Return the settings' output options with the command-line choices applied."""
+    from spotdesk.model import AudioFormat
+
+    options = defaults
+    if args.output:
+        options.folder = args.output
+    if args.format:
+        options.format = AudioFormat(args.format)
+    if args.bitrate is not None:
+        options.bitrate = args.bitrate
+    if args.template:
+        options.template = args.template
+    options.lyrics = options.lyrics or args.lyrics or args.lrc
+    options.lrc_file = options.lrc_file or args.lrc
+    options.force = args.force
+    return options
+
+
+def download_links(
+    text: str,
+    options: OutputOptions,
+    resolver: Resolver,
+    pipeline: Pipeline,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Resolve the links in `text` and download every track; return the exit status."""
+    from spotdesk.cli.download_display import (
+        DownloadSummary,
+        Outcome,
+        ProgressDisplay,
+        exit_status,
+        format_summary,
+    )
+    from spotdesk.errors import SpotdeskError
+    from spotdesk.links import parse_links
+
+    parsed = parse_links(text)
+    for error in parsed.errors:
+        print(f"spotdesk download: {error.message}", file=err)
+    if parsed.errors and not (parsed.links or parsed.pairs):
+        return EXIT_USAGE
+
+    summary = DownloadSummary()
+    jobs: list[tuple[Resolution, str | None]] = []
+    manual_links = [(pair.link, pair.audio_url) for pair in parsed.pairs]
+    for link, audio_url in [(link, None) for link in parsed.links] + manual_links:
+        try:
+            resolution = resolver.resolve(link)
+        except SpotdeskError as error:
+            print(f"spotdesk download: {link.url}: {error.message}", file=err)
+            summary.add(Outcome(link.url, "failed", error.message, code=error.code))
+            continue
+        if audio_url and len(resolution.tracks) != 1:
+            message = (
+                f"{link.url}: a manual audio link pairs with one track, not a {link.kind.value}."
+            )
+            print(f"spotdesk download: {message}", file=err)
+            summary.add(Outcome(link.url, "failed", message, code="usage"))
+            continue
+        jobs.append((resolution, audio_url))
+        _report_unlisted(resolution, summary)
+
+    total = sum(len(resolution.tracks) for resolution, _ in jobs)
+    display = ProgressDisplay(out, total, summary)
+    try:
+        position = 0
+        for resolution, audio_url in jobs:
+            paths: dict[str, str | None] = {}
+            for index, track in enumerate(resolution.tracks):
+                position += 1
+                outcome = download_track(
+                    pipeline, resolution, index, track, options, audio_url, display, position
+                )
+                paths[track.id] = (
+                    outcome.path if outcome.status in ("downloaded", "skipped") else None
+                )
+            _write_playlist(resolution, paths, options, err)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        print("", file=out)
+
+    print(format_summary(summary), file=out)
+    return exit_status(summary)
+
+
+def download_track(
+    pipeline: Pipeline,
+    resolution: Resolution,
+    index: int,
+    track: Track,
+    options: OutputOptions,
+    audio_url: str | None,
+    display: ProgressDisplay,
+    position: int,
+    check: Callable[[], None] | None = None,
+) -> Any:
+    """Run the pipeline on one track, turning its result or error into an `Outcome`."""
+    from spotdesk.cli.download_display import Outcome
+    from spotdesk.errors import SpotdeskError
+
+    label = f"{', '.join(track.artists)} - {track.title}" if track.artists else track.title
+    display.start_track(label, position)
+    try:
+        result = pipeline.run(
+            track,
+            options,
+            context=resolution.context(index),
+            chosen_url=audio_url,
+            report=display.update,
+            check=check or (lambda: None),
+        )
+    except SpotdeskError as error:
+        log.debug(
+            "track %s failed: %s [%s]\n%s", track.id, error.message, error.code, error.detail or ""
+        )
+        outcome = Outcome(label, "failed", error.message, code=error.code)
+    else:
+        for warning in result.warnings:
+            log.warning("%s: %s", label, warning)
+        outcome = Outcome(label, result.status, result.message, path=result.output_path)
+    display.finish_track(outcome)
+    return outcome
+
+
+def _report_unlisted(resolution: Resolution, summary: DownloadSummary) -> None:
+    """Count entries Spotify could not list as failures; local files and the like are
+    expected and only logged."""
+    from spotdesk.cli.download_display import Outcome
+
+    for entry in resolution.skipped:
+        label = entry.title or f"{resolution.name} entry {entry.position or '?'}"
+        if entry.reason in ("not_found", "not_listed"):
+            summary.add(Outcome(label, "failed", entry.message, code=f"spotify.{entry.reason}"))
+        else:
+            log.info("%s: skipped by Spotify: %s", label, entry.message)
+
+
+def _write_playlist(
+    resolution: Resolution, paths: dict[str, str | None], options: OutputOptions, err: TextIO
+) -> None:
+    from spotdesk.errors import SpotdeskError
+    from spotdesk.pipeline import write_collection_playlist
+
+    try:
+        playlist = write_collection_playlist(resolution, paths, options)
+    except SpotdeskError as error:
+        print(
+            f"spotdesk download: the playlist file could not be written: {error.message}", file=err
+        )
+        return
+    if playlist is not None:
+        log.info("wrote playlist %s", playlist)
