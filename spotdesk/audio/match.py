@@ -157,11 +157,22 @@ def _strip_artist_prefix(title: str, artists: Sequence[str]) -> str:
         return title
     head, tail = pieces
     folded_artists = [titles.fold(artist) for artist in artists if titles.fold(artist)]
-    if any(artist in titles.fold(head) for artist in folded_artists):
+    if any(_contains_name(artist, titles.fold(head)) for artist in folded_artists):
         return tail
-    if any(artist in titles.fold(tail) for artist in folded_artists):
+    if any(_contains_name(artist, titles.fold(tail)) for artist in folded_artists):
         return head
     return title
+
+
+def _contains_name(name: str, text: str) -> bool:
+    """Return True when the folded `name` occurs in the folded `text`.
+
+    Latin names must stand as whole words, so "Ye" is not found inside "Yesterday";
+    Chinese and Japanese names are written without spaces, so any occurrence counts.
+    """
+    if titles.is_latin(name):
+        return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+    return name in text
 
 
 def _candidate_artists(candidate: MatchCandidate) -> list[str]:
@@ -181,11 +192,8 @@ def _artist_found(artist: str, names: Sequence[str], credit_text: str) -> bool:
         return False
     if any(fuzz.ratio(folded, name) >= 88 for name in names):
         return True
-    # Names inside a longer credit or title ("A和B", "Song (feat. A)"); Latin names must
-    # stand as whole words so "Ye" is not found inside "Yesterday".
-    if titles.is_latin(folded):
-        return re.search(rf"(?<!\w){re.escape(folded)}(?!\w)", credit_text) is not None
-    return folded in credit_text
+    # Names inside a longer credit or title, such as "A和B" or "Song (feat. A)".
+    return _contains_name(folded, credit_text)
 
 
 def _artist_part(track: Track, candidate: MatchCandidate) -> _Part:

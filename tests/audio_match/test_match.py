@@ -518,3 +518,13 @@ def test_requested_remix_missing() -> None:
     scored = score(track, original)
     assert "missing remix" in scored.reasons
     assert scored.confidence < REVIEW_THRESHOLD
+
+
+def test_artist_prefix_needs_whole_word() -> None:
+    track = make_track(title="Yesterday Again", artists=["Ye"], album=None, duration_ms=125_000)
+    candidate = make_candidate(
+        "prefix00001", "Yesterday Again - Ye", artists=[], channel="Ye", duration_s=125.0
+    )
+    scored = score(track, candidate)
+    assert "title matches" in scored.reasons
+    assert "artist matches" in scored.reasons
