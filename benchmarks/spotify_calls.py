@@ -3,8 +3,8 @@
 Resolves a 1,000-track playlist and a 30-track album through the loopback fake Web API
 (tests/fakes/spotify_api.py) with credentials, then resolves both again with the same
 resolver. Every HTTP request counts, the token request included. The album is measured
-twice: as a development-mode app sees Spotify since March 2026 (batch lookups refused, so
-one request per track for its ISRC) and with batch lookups allowed.
+twice: under the rules Spotify applies to development-mode apps since March 2026 (batch
+lookups rejected, so one request per track for its ISRC) and with batch lookups allowed.
 
 Run from the repository root:
 
@@ -57,7 +57,8 @@ def main() -> None:
         playlist_seconds = time.perf_counter() - started
         assert len(resolution.tracks) == PLAYLIST_TRACKS
         playlist_calls = fake.total_calls
-        print(f"playlist: {PLAYLIST_TRACKS} tracks, {playlist_calls} requests, {playlist_seconds:.2f} s")
+        print(f"playlist: {PLAYLIST_TRACKS} tracks, {playlist_calls} requests")
+        print(f"  {playlist_seconds:.2f} s")
         print(f"  by path: {dict(sorted(fake.calls.items()))}")
 
         fake.reset_calls()
@@ -73,7 +74,9 @@ def main() -> None:
 
     album_per_track, album_seconds = measure_album(batch_lookups=False)
     batch_per_track, _ = measure_album(batch_lookups=True)
-    print(f"album with a fresh token: {album_per_track:.3f} requests per track, {album_seconds:.2f} s")
+    print(
+        f"album with a fresh token: {album_per_track:.3f} requests per track, {album_seconds:.2f} s"
+    )
     print(f"album with batch lookups allowed: {batch_per_track:.3f} requests per track")
 
     result = {

@@ -14,8 +14,8 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-# Skip reasons that mean spotdesk could not list something it should have; local files,
-# episodes and entries Spotify itself marks unavailable are expected and do not fail.
+# Skip reasons that mean spotdesk could not list something it should have. Local files,
+# episodes and entries that Spotify marks unavailable are expected, so they do not fail.
 FAILED_REASONS = frozenset({"not_found", "not_listed"})
 
 

@@ -1,4 +1,4 @@
-"""Where resolved Spotify metadata is kept between calls.
+"""Caches for resolved Spotify metadata.
 
 Any object with `cache_get` and `cache_put` works; the store satisfies the protocol and
 keeps entries across runs, while `InMemoryCache` lasts as long as the process. Values are

@@ -34,7 +34,7 @@ class NotFound(SpotifyError):
 
 
 class Forbidden(SpotifyError):
-    """The Web API refused this request (HTTP 403), for example another user's playlist."""
+    """The Web API denied this request (HTTP 403), for example another user's playlist."""
 
     code = "spotify.forbidden"
 
@@ -56,7 +56,7 @@ class PodcastNotSupported(SpotifyError):
 
 
 class SpotifyUnavailable(SpotifyError):
-    """Spotify could not be reached or answered with a server error."""
+    """Spotify could not be reached or returned a server error."""
 
     code = "spotify.unavailable"
     retryable = True

@@ -4,7 +4,7 @@ An embed page (`/embed/{kind}/{id}`) carries its object as JSON in
 `<script id="__NEXT_DATA__">`, under `props.pageProps.state.data.entity`. Collections list
 their tracks in `trackList` (`uri`, `title`, `subtitle` = the artists joined by a comma and
 a no-break space, `duration` in ms, `isExplicit`), at most 100 of them and with no total.
-An unknown id still answers HTTP 200, but with no `state` in `pageProps`.
+The page of an unknown id still returns HTTP 200, but with no `state` in `pageProps`.
 
 For a collection that fills the embed page, the regular page (`/{kind}/{id}`) is read as
 well: its `music:song_count` meta tag gives the real total and its `music:song` tags list
@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 
 JsonObject = dict[str, Any]
 
-EMBED_TRACK_LIMIT = 100  # the most tracks an embed page lists
+EMBED_TRACK_LIMIT = 100  # maximum number of tracks an embed page lists
 ARTIST_SEPARATOR = ",\u00a0"  # how `subtitle` joins artist names; plain commas stay in names
 
 _NEXT_DATA = re.compile(r'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(.*?)</script>', re.DOTALL)
@@ -265,7 +265,7 @@ class PublicPages:
                 detail=found.group(1)[:2000],
             ) from error
         if "state" not in page_props:
-            # Spotify answers 200 for unknown ids, with pageProps.status 404 (or 500).
+            # Spotify returns 200 for unknown ids, with pageProps.status 404 (or 500).
             raise NotFound(
                 f"Spotify has no public {what}; check the link, or whether it is private."
             )
@@ -316,7 +316,7 @@ class PublicPages:
                 )
             if response.status_code != 200:
                 raise SpotifyError(
-                    f"Spotify's public page of {what} answered HTTP {response.status_code}."
+                    f"Spotify's public page of {what} returned HTTP {response.status_code}."
                 )
             return response.text
 

@@ -1,9 +1,9 @@
-"""How spotdesk waits when Spotify answers 429 Too Many Requests.
+"""How spotdesk waits when Spotify returns 429 Too Many Requests.
 
 A short wait is slept through inside the call; a wait that would block the thread for
 longer than `max_wait` seconds in total raises `RateLimited` carrying the time the limit
 lifts, so the queue can park the task and the GUI can show a countdown. After such an
-error the policy refuses further calls until that time without contacting Spotify.
+error the policy rejects further calls until that time without contacting Spotify.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ MAX_ATTEMPTS = 5
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Return the wait a Retry-After header asks for, in seconds (delay or HTTP date)."""
+    """Return the delay a Retry-After header requests, in seconds (delay or HTTP date)."""
     if not value:
         return None
     value = value.strip()

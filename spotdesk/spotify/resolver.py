@@ -1,7 +1,7 @@
 """Resolve Spotify links into tracks, choosing the metadata source and caching results.
 
 With credentials the Web API is used; spotdesk falls back to the public embed pages when
-the Web API answers 401/403 (another user's playlist, revoked credentials) or, for
+the Web API returns 401/403 (another user's playlist, revoked credentials) or, for
 playlists, 404 (Spotify-owned playlists are hidden from development-mode apps). Without
 credentials only the public pages are used.
 """
@@ -38,15 +38,15 @@ CACHE_TTL = {
     LinkKind.ARTIST: 24 * 3600.0,
     LinkKind.PLAYLIST: 3600.0,
 }
-# Batch lookups a development-mode app is refused stay refused; remembering that for a day
-# saves one failing request per resolve in every process that shares the cache.
+# Spotify keeps rejecting a batch lookup it rejected once, so the rejection is cached for a
+# day. That saves one failing request per resolve in every process sharing the cache.
 BATCH_REFUSALS_TTL = 24 * 3600.0
 
 
 class Resolver:
     """Turn links into `Resolution`s; safe to reuse for many links.
 
-    `max_rate_limit_wait` caps the seconds one call sleeps through 429 answers before it
+    `max_rate_limit_wait` caps the seconds one call sleeps through 429 responses before it
     raises `RateLimited`; `sleep` is replaceable for tests.
     """
 
@@ -133,7 +133,7 @@ class Resolver:
 
     def _fallback(self, link: SpotifyLink, error: SpotifyError) -> Resolution:
         log.info(
-            "the Web API refused %s (%s); reading Spotify's public page instead",
+            "the Web API denied access to %s (%s); reading Spotify's public page instead",
             link.uri,
             error.code,
         )
@@ -143,8 +143,8 @@ class Resolver:
             return self.public.resolve(link)
         except NotFound as public_error:
             raise NotFound(
-                f"{link.url} is private or does not exist: the Web API refused it "
-                f"({error.code}) and its public page is not found.",
+                f"{link.url} is private or does not exist: the Web API denied access "
+                f"({error.code}) and its public page was not found.",
                 detail=f"{error.message}\n{public_error.message}",
             ) from public_error
 

@@ -2,7 +2,7 @@
 
 spotipy 2.26 hard-codes its base URLs, so the client overrides `Spotify.prefix` and the
 token URL (`SpotifyClientCredentials.OAUTH_TOKEN_URL`) on the instances. spotipy's own
-retries are replaced by a session that retries only connection failures and 5xx answers
+retries are replaced by a session that retries only connection failures and 5xx responses
 without honouring Retry-After, because urllib3 would otherwise sleep for as long as a 429
 asks (sometimes hours). 429s are handled by `RateLimitPolicy` instead.
 """
@@ -89,8 +89,8 @@ def _session() -> requests.Session:
 class WebApiClient:
     """Calls the Web API endpoints a development-mode Spotify app may use.
 
-    Batch lookups (`/tracks?ids=`, `/albums?ids=`) are tried first; once Spotify refuses
-    one kind with 403 or 404 the client uses single lookups of that kind from then on.
+    Batch lookups (`/tracks?ids=`, `/albums?ids=`) are tried first. Once Spotify rejects
+    one kind with 403 or 404, the client uses single lookups of that kind from then on.
     """
 
     def __init__(
@@ -102,8 +102,9 @@ class WebApiClient:
         timeout: float = 15.0,
     ) -> None:
         self.api_prefix = api_url.rstrip("/") + "/"
+        self.timeout = timeout
         self.policy = policy or RateLimitPolicy()
-        self.batch_refused: set[str] = set()  # kinds whose batch lookups Spotify refused
+        self.batch_refused: set[str] = set()  # kinds whose batch lookups Spotify rejected
         auth = SpotifyClientCredentials(
             client_id=credentials.client_id,
             client_secret=credentials.client_secret,
@@ -200,19 +201,19 @@ class WebApiClient:
         while pending and kind not in self.batch_refused:
             chunk, pending = pending[:batch_size], pending[batch_size:]
             try:
-                answer = self._call(
+                response = self._call(
                     f"{len(chunk)} {kind}s", self._spotify._get, batch_path, ids=",".join(chunk)
                 )
             except (Forbidden, NotFound) as error:
                 log.info(
-                    "batch %s lookups are refused (%s); using single lookups from now on",
+                    "Spotify rejected batch %s lookups (%s); using single lookups from now on",
                     kind,
                     error.code,
                 )
                 self.batch_refused.add(kind)
                 pending = chunk + pending
                 break
-            for requested, data in zip(chunk, answer.get(batch_path) or [], strict=False):
+            for requested, data in zip(chunk, response.get(batch_path) or [], strict=False):
                 found[requested] = data
         for object_id in pending:
             try:
@@ -251,7 +252,7 @@ class WebApiClient:
                     continue
                 if status == 401 and not token_refreshed:
                     # The token may have been revoked early; fetch a new one once.
-                    log.info("Spotify answered 401 for %s; requesting a new access token", what)
+                    log.info("Spotify returned 401 for %s; requesting a new access token", what)
                     self._auth.cache_handler.save_token_to_cache(None)
                     token_refreshed = True
                     continue
@@ -264,7 +265,8 @@ class WebApiClient:
                 ) from error
             except requests.Timeout as error:
                 raise SpotifyUnavailable(
-                    f"Spotify did not answer in time while reading {what}; try again later.",
+                    f"Spotify timed out after {self.timeout:g} s while reading {what}; "
+                    "try again later.",
                     detail=str(error),
                 ) from error
             except requests.RequestException as error:
@@ -281,7 +283,7 @@ def _translate(error: SpotifyException, what: str) -> SpotifyError:
     if status in (400, 404):
         return NotFound(f"Spotify has no {what}; check the link.", detail=detail)
     if status == 403:
-        return Forbidden(f"Spotify refused access to {what} (HTTP 403).", detail=detail)
+        return Forbidden(f"Spotify denied access to {what} (HTTP 403).", detail=detail)
     if status == 401:
         return AuthFailed(
             f"Spotify rejected the access token while reading {what}; check the client id "
@@ -293,4 +295,4 @@ def _translate(error: SpotifyException, what: str) -> SpotifyError:
             f"Spotify failed with HTTP {status} while reading {what}; try again later.",
             detail=detail,
         )
-    return SpotifyError(f"Spotify answered HTTP {status} while reading {what}.", detail=detail)
+    return SpotifyError(f"Spotify returned HTTP {status} while reading {what}.", detail=detail)

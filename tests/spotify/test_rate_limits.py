@@ -136,7 +136,7 @@ def test_slow_api_times_out(fake_spotify: FakeSpotify) -> None:
     fake_spotify.fail(TRACK_PATH, 200, delay=1.0)
     with pytest.raises(SpotifyUnavailable) as caught:
         resolver.resolve(TRACK)
-    assert "in time" in caught.value.message
+    assert "timed out" in caught.value.message
 
 
 def test_unreachable_spotify_unavailable() -> None:
