@@ -132,7 +132,7 @@ class YouTubeMusicProvider:
             return list(self._ytmusic().search(text, filter=filter, limit=limit))
         except requests.RequestException as error:
             raise SearchFailed(
-                f"YouTube Music could not be reached at {self.base_url}; "
+                f"YouTube Music could not be reached at {_without_credentials(self.base_url)}; "
                 "check the network connection and try again.",
                 detail=repr(error),
             ) from error
@@ -159,13 +159,21 @@ class YouTubeMusicProvider:
         return self._client
 
 
+def _without_credentials(url: str) -> str:
+    """Drop a proxy's "user:password@" from a URL before it goes into a message."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=host).geturl()
+
+
 def _server_error(text: str) -> SearchFailed:
     match = _STATUS.search(text)
     status = int(match.group(1)) if match else None
     if status == 429:
         return SearchRateLimited(
-            "YouTube Music is rejecting searches for being too many; wait a few minutes "
-            "and retry.",
+            "YouTube Music is rejecting searches for being too many; wait a few minutes and retry.",
             detail=text,
         )
     return SearchFailed(

@@ -283,3 +283,11 @@ def test_base_url_with_path_prefix(fake_ytmusic: FakeYouTubeMusic) -> None:
 def test_base_url_without_trailing_slash(fake_ytmusic: FakeYouTubeMusic) -> None:
     provider = YouTubeMusicProvider(fake_ytmusic.base_url.rstrip("/"))
     assert provider.query(RECORDED_ISRC, None, 10)[0].video_id == RECORDED_VIDEO_ID
+
+
+def test_error_message_hides_proxy_password() -> None:
+    provider = YouTubeMusicProvider("http://user:secret@127.0.0.1:9/youtubei/v1/", timeout=5)
+    with pytest.raises(SearchFailed) as caught:
+        provider.query("q", None, 10)
+    assert "secret" not in caught.value.message
+    assert "http://127.0.0.1:9/youtubei/v1/" in caught.value.message
