@@ -1,9 +1,9 @@
 """A loopback fake of Spotify: Web API, accounts token endpoint, public pages, short links.
 
 It behaves like Spotify does for a development-mode app since March 2026: batch lookups
-answer 403 unless `batch_lookups=True`, playlist entries come from `/playlists/{id}/items`
-under `item`, another user's playlist items answer 403 and Spotify-owned playlists 404.
-Public embed pages list at most 100 tracks, and unknown ids answer 200 without `state`.
+return 403 unless `batch_lookups=True`, playlist entries come from `/playlists/{id}/items`
+under `item`, another user's playlist items return 403 and Spotify-owned playlists 404.
+Public embed pages list at most 100 tracks, and unknown ids return 200 without `state`.
 
     with FakeSpotify() as fake:
         resolver = Resolver(fake.service_urls(), fake.credentials)
@@ -171,10 +171,10 @@ class FakeSpotify:
         body: Any = None,
         delay: float = 0.0,
     ) -> None:
-        """Answer requests whose path fully matches the regex with `status`.
+        """Respond with `status` to requests whose path fully matches the regex.
 
         `times` limits how many requests fail (None = all), `retry_after` sets the header,
-        `delay` sleeps before answering (for timeouts).
+        `delay` sleeps before responding (for timeouts).
         """
         self._faults.append(
             Fault(
@@ -208,9 +208,9 @@ class FakeSpotify:
         self.catalog.tracks[track["id"]] = track
         return track["id"]
 
-    def add_relink(self, linked_id: str, answer: JsonObject) -> None:
-        """Answer lookups of `linked_id` with `answer` (made by `spotify_data.relinked`)."""
-        self.catalog.relinks[linked_id] = answer
+    def add_relink(self, linked_id: str, response: JsonObject) -> None:
+        """Return `response` for lookups of `linked_id`; build it with `spotify_data.relinked`."""
+        self.catalog.relinks[linked_id] = response
 
     def add_artist(self, artist: JsonObject, album_ids: list[str]) -> str:
         self.catalog.artists[artist["id"]] = artist
@@ -377,12 +377,12 @@ class _Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body go out as separate writes
 
     def do_GET(self) -> None:
-        self._answer("GET")
+        self._respond("GET")
 
     def do_POST(self) -> None:
-        self._answer("POST")
+        self._respond("POST")
 
-    def _answer(self, method: str) -> None:
+    def _respond(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         reply = self.fake.handle(method, self.path, self.headers, body)

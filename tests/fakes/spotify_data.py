@@ -131,10 +131,14 @@ def make_local_file(name: str, artist: str = "Local Artist") -> JsonObject:
 
 
 def relinked(track: JsonObject, linked_id: str) -> JsonObject:
-    """Return a copy of `track` as Spotify answers for `linked_id` when it relinks it."""
-    answer = copy.deepcopy(track)
-    answer["linked_from"] = {"id": linked_id, "type": "track", "uri": f"spotify:track:{linked_id}"}
-    return answer
+    """Return a copy of `track` as Spotify returns it for `linked_id` when it relinks it."""
+    relinked_track = copy.deepcopy(track)
+    relinked_track["linked_from"] = {
+        "id": linked_id,
+        "type": "track",
+        "uri": f"spotify:track:{linked_id}",
+    }
+    return relinked_track
 
 
 def album_ref(album: JsonObject) -> JsonObject:
@@ -155,7 +159,7 @@ def _artist_ref(artist: JsonObject) -> JsonObject:
 
 @dataclass
 class Reply:
-    """One HTTP answer of the fake: a dict or list is sent as JSON, a string as HTML."""
+    """One HTTP response of the fake: a dict or list is sent as JSON, a string as HTML."""
 
     status: int
     body: Any = None
@@ -176,7 +180,7 @@ class Catalog:
     """Everything the fake serves, by id."""
 
     tracks: dict[str, JsonObject] = field(default_factory=dict)
-    # Answers for track ids that Spotify relinks to another market's copy.
+    # Responses for track ids that Spotify relinks to another market's copy.
     relinks: dict[str, JsonObject] = field(default_factory=dict)
     albums: dict[str, JsonObject] = field(default_factory=dict)
     album_tracks: dict[str, list[JsonObject]] = field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 The shapes follow what Spotify's pages carried in 2026: the entity sits under
 `props.pageProps.state.data.entity`, collections list at most 100 tracks in `trackList`
-with the artists joined by a comma and a no-break space, and an unknown id answers 200
+with the artists joined by a comma and a no-break space, and an unknown id returns 200
 with a `pageProps` that has no `state`. Regular pages carry `music:song_count` and one
 `music:song` meta tag per entry.
 """

@@ -1,4 +1,4 @@
-"""Web API routes of the fake Spotify (`/v1/...`), answered from its catalog."""
+"""Web API routes of the fake Spotify (`/v1/...`), served from its catalog."""
 
 from __future__ import annotations
 
@@ -78,8 +78,8 @@ def _lookup(fake: FakeSpotify, kind: str, object_id: str) -> JsonObject | None:
         album = catalog.albums.get(object_id)
         if album is None:
             return None
-        answer = copy.deepcopy(album)
-        answer["tracks"] = _page(
+        full_album = copy.deepcopy(album)
+        full_album["tracks"] = _page(
             fake,
             f"albums/{object_id}/tracks",
             catalog.album_tracks.get(object_id, []),
@@ -87,7 +87,7 @@ def _lookup(fake: FakeSpotify, kind: str, object_id: str) -> JsonObject | None:
             50,
             catalog.album_totals.get(object_id),
         )
-        return answer
+        return full_album
     if kind == "artists":
         return copy.deepcopy(catalog.artists.get(object_id))
     return None

@@ -53,7 +53,7 @@ def test_rate_limit_message_names_lift_time(resolver: Resolver, fake_spotify: Fa
 
 
 def test_waits_capped_in_total(fake_spotify: FakeSpotify, sleeps: SleepRecorder) -> None:
-    # Each 429 asks for 20 s: the first is slept through, the second would pass the 30 s cap.
+    # Each 429 requests 20 s: the first is slept through, the second would pass the 30 s cap.
     resolver = Resolver(fake_spotify.service_urls(), fake_spotify.credentials, sleep=sleeps)
     fake_spotify.fail(TRACK_PATH, 429, retry_after=20)
     with pytest.raises(RateLimited):

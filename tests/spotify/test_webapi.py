@@ -91,7 +91,7 @@ def test_recorded_album_keeps_every_track(resolver: Resolver) -> None:
 
 
 def test_album_track_missing_full_object_kept(resolver: Resolver) -> None:
-    # /tracks/{id} answers 404 for one album track; the album listing still names it.
+    # /tracks/{id} returns 404 for one album track; the album listing still names it.
     resolution = resolver.resolve(album_link(RECORDED_ALBUM))
     first = resolution.tracks[0]
     assert first.id == UNRECORDED_ALBUM_TRACK
