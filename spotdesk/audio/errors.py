@@ -6,7 +6,16 @@ the user can do about it.
 
 from __future__ import annotations
 
+import re
+
 from spotdesk.errors import SpotdeskError
+
+_URL_CREDENTIALS = re.compile(r"//[^/@\s]+@")
+
+
+def redact_credentials(text: str) -> str:
+    """Remove "user:password@" from every URL in `text`, for messages and logs."""
+    return _URL_CREDENTIALS.sub("//", text)
 
 
 class AudioError(SpotdeskError):

@@ -15,6 +15,7 @@ from typing import Any
 import requests
 
 from spotdesk import __version__
+from spotdesk.audio.errors import redact_credentials
 from spotdesk.model import Track
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,10 @@ class LyricsClient:
                 record = self._search(track)
         except (requests.RequestException, ValueError) as error:
             log.warning(
-                "lyrics lookup failed for track %s at %s: %s", track.id, self.base_url, error
+                "lyrics lookup failed for track %s at %s: %s",
+                track.id,
+                redact_credentials(self.base_url),
+                redact_credentials(str(error)),
             )
             return None
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from spotdesk.audio.errors import SearchFailed, SearchRateLimited
+from spotdesk.audio.errors import SearchFailed, SearchRateLimited, redact_credentials
 from spotdesk.audio.search import search_query
 from spotdesk.model import MatchCandidate, Track
 
@@ -132,9 +132,9 @@ class YouTubeMusicProvider:
             return list(self._ytmusic().search(text, filter=filter, limit=limit))
         except requests.RequestException as error:
             raise SearchFailed(
-                f"YouTube Music could not be reached at {_without_credentials(self.base_url)}; "
+                f"YouTube Music could not be reached at {redact_credentials(self.base_url)}; "
                 "check the network connection and try again.",
-                detail=repr(error),
+                detail=redact_credentials(repr(error)),
             ) from error
         except YTMusicServerError as error:
             raise _server_error(str(error)) from error
@@ -157,15 +157,6 @@ class YouTubeMusicProvider:
             finally:
                 locale.setlocale(locale.LC_ALL, saved_locale)
         return self._client
-
-
-def _without_credentials(url: str) -> str:
-    """Drop a proxy's "user:password@" from a URL before it goes into a message."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=host).geturl()
 
 
 def _server_error(text: str) -> SearchFailed:

@@ -161,3 +161,14 @@ def test_base_url_from_environment(
     monkeypatch.setenv("SPOTDESK_LRCLIB_URL", fake_lrclib.base_url + "/")
     client = LyricsClient(ServiceUrls.from_env().lrclib)
     assert client.fetch(make_track()) is not None
+
+
+def test_log_hides_proxy_password(
+    fake_lrclib: FakeLrclib, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_lrclib.fail_with = 500
+    base = fake_lrclib.base_url.replace("http://", "http://user:secret@")
+    with caplog.at_level(logging.WARNING, logger="spotdesk.audio.lyrics"):
+        assert LyricsClient(base).fetch(make_track()) is None
+    assert "lyrics lookup failed" in caplog.text
+    assert "secret" not in caplog.text
