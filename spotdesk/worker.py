@@ -17,6 +17,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
+# The manager passes the store URI here instead of on the command line, where other
+# users of the machine could read a password in it.
+STORE_ENV = "SPOTDESK_WORKER_STORE"
 # Tests point this at a `module:callable` returning a stand-in for the pipeline; the
 # callable receives the ServiceUrls and the Settings. Unset, the real pipeline runs.
 PIPELINE_FACTORY_ENV = "SPOTDESK_WORKER_PIPELINE"
@@ -27,7 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m spotdesk.worker",
         description="Run one spotdesk download worker; status goes to stdout as JSON lines.",
     )
-    parser.add_argument("--store", required=True, help="store URI: sqlite:///PATH or mongodb://...")
+    parser.add_argument(
+        "--store",
+        default=os.environ.get(STORE_ENV) or None,
+        help=f"store URI: sqlite:///PATH or mongodb://... (default: ${STORE_ENV})",
+    )
     parser.add_argument("--id", required=True, dest="worker_id", help="worker id, unique among running workers")
     parser.add_argument(
         "--lease", type=float, default=60.0, help="lease length in seconds (default: 60)"
@@ -118,7 +125,10 @@ def load_factory(spec: str) -> Callable[..., Any]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.store:
+        parser.error(f"--store is required unless {STORE_ENV} is set")
     events_stream = take_stdout()
     setup_worker_logging(args.verbose, args.worker_id)
 

@@ -44,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
 
     from spotdesk.config import load_settings
     from spotdesk.store import open_store, resolve_store_uri
-    from spotdesk.store.contract import StoreUnavailable
+    from spotdesk.store.contract import StoreUnavailable, redact_uri
     from spotdesk.errors import UsageError
     from spotdesk.workers.lease import StopFlag
     from spotdesk.workers.manager import WorkerManager
-    from spotdesk.workers.protocol import describe_event, redact_uri
+    from spotdesk.workers.protocol import describe_event
 
     count = args.workers if args.workers is not None else load_settings().workers
     if count < 1:

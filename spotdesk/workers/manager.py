@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
-from spotdesk.workers.protocol import parse_event, redact_uri
+from spotdesk.store.contract import redact_uri
+from spotdesk.worker import STORE_ENV
+from spotdesk.workers.protocol import parse_event
 
 log = logging.getLogger(__name__)
 
@@ -178,10 +180,11 @@ class WorkerManager(QObject):
         process = QProcess(self)
         environment = QProcessEnvironment.systemEnvironment()
         environment.insert("PYTHONUNBUFFERED", "1")
+        environment.insert(STORE_ENV, self.store_uri)
         process.setProcessEnvironment(environment)
         process.setProgram(sys.executable)
         process.setArguments(
-            ["-m", "spotdesk.worker", "--store", self.store_uri, "--id", slot.worker_id, *self._worker_args]
+            ["-m", "spotdesk.worker", "--id", slot.worker_id, *self._worker_args]
         )
         process.readyReadStandardOutput.connect(lambda: self._read_stdout(slot, process))
         process.readyReadStandardError.connect(lambda: self._read_stderr(slot, process))

@@ -7,7 +7,7 @@ talk to an older manager. Every event carries ``worker`` (the worker id) and ``t
 
 Events and their extra keys:
 
-- ``started``: ``pid``, ``store`` (the store URI without credentials), ``lease`` (seconds)
+- ``started``: ``pid``, ``store`` (the store URI, password masked), ``lease`` (seconds)
 - ``claimed``: ``task``, ``kind``, ``title``, ``attempt``
 - ``progress``: ``task``, ``stage``, ``fraction``, ``bytes_done``, ``bytes_total``,
   ``speed``, ``eta``
@@ -27,7 +27,6 @@ import json
 import threading
 import time
 from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
 
 STARTED = "started"
 CLAIMED = "claimed"
@@ -98,15 +97,6 @@ def parse_event(line: str | bytes) -> dict[str, Any] | None:
     if not isinstance(record, dict) or not isinstance(record.get("event"), str):
         return None
     return record
-
-
-def redact_uri(uri: str) -> str:
-    """Return `uri` without a user name or password, for logs and events."""
-    parts = urlsplit(uri)
-    if "@" not in parts.netloc:
-        return uri
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 def describe_event(record: dict[str, Any]) -> str:

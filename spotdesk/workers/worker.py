@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from spotdesk.store.contract import Store, StoreError, StoreUnavailable
+from spotdesk.store.contract import Store, StoreError, StoreUnavailable, redact_uri
 from spotdesk.workers import protocol
 from spotdesk.workers.lease import Heartbeat, StopFlag, TaskControl
-from spotdesk.workers.protocol import EventWriter, redact_uri
+from spotdesk.workers.protocol import EventWriter
 from spotdesk.workers.runner import MetadataResolver, TaskRunner, TrackPipeline
 
 log = logging.getLogger(__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -58,6 +59,18 @@ def test_manager_starts_n_workers(make_manager, qtbot) -> None:
     assert manager.running_count() == 3
     assert len({worker for _, worker in recorder.started}) == 3
     assert sorted(event["pid"] for event in recorder.started_events()) == sorted(manager.worker_pids().values())
+
+
+def test_manager_keeps_store_uri_off_command_line(make_manager, qtbot, store_uri: str) -> None:
+    manager, recorder = make_manager(1)
+    manager.start()
+    qtbot.waitUntil(lambda: len(recorder.started_events()) == 1, timeout=20000)
+
+    [pid] = manager.worker_pids().values()
+    command_line = Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    assert "spotdesk.worker" in command_line
+    assert store_uri not in command_line
+    assert recorder.started_events()[0]["store"] == store_uri
 
 
 def test_manager_stop_is_graceful(make_manager, qtbot) -> None:
