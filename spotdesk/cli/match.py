@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -153,8 +154,14 @@ def _providers(
     return [provider for provider in providers if provider.name in selected]
 
 
+ProgressCallback = Callable[["Track", int, int], None]
+
+
 def collect(
-    parsed: LinkParse, resolver: Resolver, matcher: Matcher, progress: Any = None
+    parsed: LinkParse,
+    resolver: Resolver,
+    matcher: Matcher,
+    progress: ProgressCallback | None = None,
 ) -> list[LinkReport]:
     """Resolve every link and pair and match its tracks; errors are kept per link and track."""
     from spotdesk.errors import SpotdeskError

@@ -8,8 +8,12 @@ import pytest
 
 from spotdesk.audio.errors import SearchFailed
 from spotdesk.audio.match import REVIEW_THRESHOLD, Matcher
+from spotdesk.audio.search import default_providers, search_query
 from spotdesk.audio.youtube import YouTubeProvider, parse_entry, parse_search_info
+from spotdesk.audio.ytmusic import YouTubeMusicProvider
+from spotdesk.config import ServiceUrls
 from tests.audio_match.conftest import make_track
+from tests.fakes.ytmusic import FakeYouTubeMusic, list_item, shelf_response
 
 
 def flat_entry(
@@ -159,3 +163,29 @@ def test_yt_dlp_error_becomes_search_failed() -> None:
     assert caught.value.code == "search.failed"
     assert caught.value.retryable
     assert caught.value.detail
+
+
+def test_youtube_fallback_after_doubtful_ytmusic(fake_ytmusic: FakeYouTubeMusic) -> None:
+    track = make_track(isrc=None)
+    karaoke = list_item("karaoke0001", "Blinding Lights (Karaoke Version)", ["Sing King"], "3:20")
+    fake_ytmusic.add_response(search_query(track), shelf_response("Songs", [karaoke]), "songs")
+    youtube = YouTubeProvider(extract=lambda url: search_info(ENTRIES))
+
+    result = Matcher([YouTubeMusicProvider(fake_ytmusic.base_url), youtube]).find(track)
+    assert result.best is not None
+    assert result.best.provider == "youtube"
+    assert result.best.video_id == "fHI8X4OXluQ"
+    assert "karaoke0001" in [candidate.video_id for candidate in result.ranked]
+
+
+def test_default_providers_pass_cookies() -> None:
+    providers = default_providers(ServiceUrls(), cookies_from_browser="chrome")
+    youtube = providers[1]
+    assert isinstance(youtube, YouTubeProvider)
+    assert youtube.ydl_options()["cookiesfrombrowser"] == ("chrome",)
+
+
+def test_empty_cookie_setting_means_none() -> None:
+    youtube = default_providers(ServiceUrls(), cookies_from_browser="")[1]
+    assert isinstance(youtube, YouTubeProvider)
+    assert "cookiesfrombrowser" not in youtube.ydl_options()
