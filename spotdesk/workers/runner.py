@@ -184,6 +184,8 @@ class TaskRunner:
         writer.report(Progress(stage=Stage.RESOLVING))
         resolution = self._resolver_factory(self._store).resolve(link)
         control.check()
+        # The collection's name is the parent's display title and its playlist's name.
+        writer.write(ProgressUpdate(title=resolution.name))
 
         children: list[NewTask] = child_tasks(task, resolution)
         self._persist(lambda: self._store.add_children(task.id, control.token, children))
