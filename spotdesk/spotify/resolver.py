@@ -63,12 +63,14 @@ class Resolver:
         self.urls = urls
         self.credentials = credentials
         self.cache: MetadataCache = cache if cache is not None else InMemoryCache()
-        self._policy = RateLimitPolicy(max_wait=max_rate_limit_wait, sleep=sleep)
+        # The Web API and the public pages are separate services with separate limits.
+        self._api_policy = RateLimitPolicy(max_wait=max_rate_limit_wait, sleep=sleep)
+        public_policy = RateLimitPolicy(max_wait=max_rate_limit_wait, sleep=sleep)
         self._timeout = timeout
         self._api_source: WebApiSource | None = None
         self._api_disabled = False
         self._known_refusals: set[str] = set()
-        self.public = PublicPages(urls.spotify_open, self._policy, timeout)
+        self.public = PublicPages(urls.spotify_open, public_policy, timeout)
         self._mode = "api" if credentials else "public"
 
     def resolve(self, link: SpotifyLink) -> Resolution:
@@ -156,7 +158,7 @@ class Resolver:
                 self.urls.spotify_api,
                 self.urls.spotify_accounts,
                 self.credentials,
-                self._policy,
+                self._api_policy,
                 self._timeout,
             )
             client.batch_refused = set(self.cache.cache_get(self._batch_key()) or [])

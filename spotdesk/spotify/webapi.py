@@ -40,6 +40,8 @@ PAGE_LIMIT_PLAYLIST = 100  # the maximum Spotify accepts for /playlists/{id}/ite
 PAGE_LIMIT_ALBUM = 50  # the maximum for album track pages and artist album pages
 BATCH_TRACKS = 50  # ids per GET /tracks?ids= request
 BATCH_ALBUMS = 20  # ids per GET /albums?ids= request
+# OAuth error codes (RFC 6749, section 5.2) that mean the credentials themselves are wrong.
+CREDENTIAL_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
 
 
 class _SpotipyLogFilter(logging.Filter):
@@ -258,9 +260,18 @@ class WebApiClient:
                     continue
                 raise _translate(error, what) from error
             except SpotifyOauthError as error:
-                raise AuthFailed(
-                    "Spotify rejected the client id and secret "
-                    f"({error.error or 'no reason given'}); check them in the settings.",
+                if error.error in CREDENTIAL_ERRORS:
+                    raise AuthFailed(
+                        f"Spotify rejected the client id and secret ({error.error}); "
+                        "check them in the settings.",
+                        detail=str(error),
+                    ) from error
+                reason = (
+                    error.error if re.fullmatch(r"\w+", error.error or "") else "no reason given"
+                )
+                raise SpotifyUnavailable(
+                    f"Spotify's token endpoint failed while reading {what} ({reason}); "
+                    "try again later.",
                     detail=str(error),
                 ) from error
             except requests.Timeout as error:

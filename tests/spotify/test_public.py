@@ -259,3 +259,25 @@ def test_no_credentials_never_calls_api(
     public_resolver.resolve(playlist_link(RECORDED_PLAYLIST))
     public_resolver.track(RECORDED_TRACK)
     assert fake_spotify.api_calls() == 0
+
+
+def test_token_endpoint_failure_not_fallback(resolver: Resolver, fake_spotify: FakeSpotify) -> None:
+    from spotdesk.spotify.errors import SpotifyUnavailable
+
+    fake_spotify.fail("/api/token", 503, body="<html>busy</html>")
+    with pytest.raises(SpotifyUnavailable) as caught:
+        resolver.resolve(SpotifyLink(LinkKind.TRACK, RECORDED_TRACK))
+    assert caught.value.retryable
+    assert "<html>" not in caught.value.message
+    assert not any(path.startswith("/embed/") for path in fake_spotify.calls)
+
+
+def test_api_rate_limit_leaves_public_pages_open(
+    resolver: Resolver, fake_spotify: FakeSpotify
+) -> None:
+    from spotdesk.spotify.errors import RateLimited
+
+    fake_spotify.fail(f"/v1/tracks/{RECORDED_TRACK}", 429, retry_after=3600)
+    with pytest.raises(RateLimited):
+        resolver.resolve(SpotifyLink(LinkKind.TRACK, RECORDED_TRACK))
+    assert resolver.public.track(RECORDED_TRACK).title == "Ropes"
