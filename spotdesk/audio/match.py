@@ -328,14 +328,14 @@ class Matcher:
                     ranked = rank(track, pool)
                     if ranked and ranked[0].confidence >= self.confident:
                         log.debug("track %s matched by %s, stopping early", track.id, provider.name)
-                        return self._result(ranked)
+                        return self._result(track, ranked)
             except SearchFailed as error:
                 log.warning("search on %s failed for track %s: %s", provider.name, track.id, error)
                 failures.append(error)
 
         if failures and len(failures) == len(self.providers) and not pool:
             raise failures[-1]
-        return self._result(rank(track, pool))
+        return self._result(track, rank(track, pool))
 
     def _batches(self, provider: SearchProvider, track: Track) -> Iterator[list[MatchCandidate]]:
         if isinstance(provider, StagedSearchProvider):
@@ -343,13 +343,21 @@ class Matcher:
         else:
             yield provider.search(track, self.limit)
 
-    def _result(self, ranked: list[MatchCandidate]) -> MatchResult:
+    def _result(self, track: Track, ranked: list[MatchCandidate]) -> MatchResult:
         if not ranked:
+            log.info("no audio candidates found for track %s", track.id)
             return MatchResult(best=None, confidence=0.0, ranked=[], needs_review=True)
+
         best = ranked[0]
+        needs_review = best.confidence < self.threshold
+        log.info(
+            "track %s: best candidate %s with confidence %.2f of %d%s",
+            track.id,
+            best.url,
+            best.confidence,
+            len(ranked),
+            ", needs review" if needs_review else "",
+        )
         return MatchResult(
-            best=best,
-            confidence=best.confidence,
-            ranked=ranked,
-            needs_review=best.confidence < self.threshold,
+            best=best, confidence=best.confidence, ranked=ranked, needs_review=needs_review
         )
