@@ -1,11 +1,11 @@
 """Score search results against a Spotify track and pick the one to download.
 
 Each candidate gets a confidence in [0, 1] and short reasons. The confidence is a weighted
-sum of title, artist, duration, album and result-type scores. It is then multiplied by a
-factor for each difference from the requested version: a version the Spotify title does
-not request (live, cover, karaoke, ...), a version it requests but the candidate lacks, a
-far-off duration or another explicit flag. The weights and factors are hand-tuned on the
-cases in `tests/audio_match`, not fitted to data.
+sum of title, artist, duration, album and result-type scores. Each difference from the
+requested version then multiplies it by a factor below 1. Such differences are versions
+the Spotify title does not request (live, cover, karaoke, ...), versions it requests but
+the candidate lacks, a far-off duration and another explicit flag. The weights and factors
+are hand-tuned on the cases in `tests/audio_match`, not fitted to data.
 """
 
 from __future__ import annotations
