@@ -1,7 +1,8 @@
 #!/bin/sh
-# Check a built bundle: run the frozen binary's --version, doctor, the worker entry point
-# and the HTTP API's health endpoint. Then, against loopback fakes of Spotify and of an
-# audio host, resolve a track link, download a test tone headless and check its tags.
+# Check a built bundle: run the frozen binary's --version, doctor, the worker entry point,
+# the HTTP API's health endpoint and the window with its worker processes. Then, against
+# loopback fakes of Spotify and of an audio host, resolve a track link, download a test
+# tone headless and check its tags.
 #
 # Usage: packaging/check_bundle.sh [BUNDLE_DIR]   (default: dist/spotdesk)
 # PYTHON selects the interpreter that runs the loopback fakes (default python3). It needs
@@ -34,7 +35,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# run_step NAME COMMAND...: run a command with its output in $WORK/NAME.log, say how it went.
+# run_step NAME COMMAND...: run a command with its output in $WORK/NAME.log and print
+# whether it passed, with the output's last lines when it failed.
 run_step() {
     name=$1
     shift
@@ -109,6 +111,49 @@ check_api() {
 }
 run_step api check_api
 
+# The window (Qt offscreen) and the worker processes it starts from the bundle's executable.
+check_gui() {
+    "$BIN" gui >"$WORK/gui-output.log" 2>&1 &
+    gui_pid=$!
+
+    result=1
+    waited=0
+    while [ $waited -lt 30 ]; do
+        if ! kill -0 "$gui_pid" 2>/dev/null; then
+            echo "the window process exited within $waited s; its output:"
+            cat "$WORK/gui-output.log"
+            return 1
+        fi
+        if grep -q "worker started" "$SPOTDESK_LOG_DIR/spotdesk.log" 2>/dev/null; then
+            result=0
+            break
+        fi
+        sleep 1
+        waited=$((waited + 1))
+    done
+    [ $result -eq 0 ] || echo "no worker process logged its start within 30 s"
+
+    workers=$(pgrep -P "$gui_pid" | tr '\n' ' ')
+    echo "window pid $gui_pid, worker pids: ${workers:-none}"
+    kill "$gui_pid" 2>/dev/null
+    wait "$gui_pid" 2>/dev/null
+
+    # Workers should end with the window. Any still running 10 s later is stopped by its pid.
+    for pid in $workers; do
+        waited=0
+        while kill -0 "$pid" 2>/dev/null && [ $waited -lt 10 ]; do
+            sleep 1
+            waited=$((waited + 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "worker $pid still ran 10 s after the window got SIGTERM; stopped it" | tee -a "$WORK/warnings.log"
+            kill "$pid" 2>/dev/null
+        fi
+    done
+    return $result
+}
+run_step gui check_gui
+
 # The loopback fakes, then the download.
 "$PYTHON" "$ROOT/packaging/check_fakes.py" "$WORK/fakes.env" >"$WORK/fakes.log" 2>&1 &
 FAKES_PID=$!
@@ -161,6 +206,9 @@ EOF
     fi
 fi
 
+if [ -s "$WORK/warnings.log" ]; then
+    sed 's/^/check_bundle: warning: /' "$WORK/warnings.log"
+fi
 if [ -n "$FAILED" ]; then
     echo "check_bundle: FAILED steps:$FAILED (bundle $BUNDLE)"
     echo "check_bundle: set KEEP_CHECK_FILES=1 to keep the logs and output in $WORK"
