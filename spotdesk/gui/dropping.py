@@ -12,14 +12,18 @@ from PySide6.QtCore import QMimeData
 def text_from_mime(mime: QMimeData) -> str | None:
     """Return the links or text a drop or paste carries, or None when it carries neither."""
     if mime.hasUrls():
+        # Local files (Qt also reports them as text) cannot hold Spotify links.
         urls = [url.toString() for url in mime.urls() if not url.isLocalFile()]
-        if urls:
-            return "\n".join(urls)
+        return "\n".join(urls) if urls else None
     if mime.hasFormat("text/uri-list"):
         raw = bytes(mime.data("text/uri-list").data()).decode("utf-8", "replace")
         # RFC 2483: one URI per line, lines starting with "#" are comments.
         lines = [line.strip() for line in raw.splitlines()]
-        urls = [line for line in lines if line and not line.startswith("#")]
+        urls = [
+            line
+            for line in lines
+            if line and not line.startswith("#") and not line.lower().startswith("file:")
+        ]
         if urls:
             return "\n".join(urls)
     if mime.hasText() and mime.text().strip():

@@ -6,7 +6,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QMimeData, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 from spotdesk.gui.dropping import text_from_mime
@@ -34,6 +34,15 @@ class LinkEdit(QPlainTextEdit):
             self.submit_requested.emit()
             return
         super().keyPressEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        # A drop adds its links at once, as it does anywhere else on the window.
+        text = text_from_mime(event.mimeData())
+        if text is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.links_dropped.emit(text)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return text_from_mime(source) is not None or super().canInsertFromMimeData(source)

@@ -44,6 +44,10 @@ def task_title(task: Task) -> str:
 def status_text(task: Task) -> str:
     """Return the status of one task: its stage while running, its error when failed."""
     state = task.state
+    if state is TaskState.RUNNING and task.cancel_requested:
+        return QCoreApplication.translate("TaskDisplay", "Cancelling…")
+    if state is TaskState.RUNNING and task.pause_requested:
+        return QCoreApplication.translate("TaskDisplay", "Pausing…")
     if state is TaskState.RUNNING and task.stage is not None:
         return stage_name(task.stage)
     if state is TaskState.QUEUED and task.not_before and task.not_before > time.time():
@@ -52,12 +56,8 @@ def status_text(task: Task) -> str:
         )
     if state is TaskState.FAILED:
         return describe_error(task.error_code, task.error_message)
-    if state is TaskState.DONE and task.output_path is None and task.track is not None:
+    if state is TaskState.DONE and task.skipped_reason:
         return QCoreApplication.translate("TaskDisplay", "Already in the library")
-    if state is TaskState.RUNNING and task.pause_requested:
-        return QCoreApplication.translate("TaskDisplay", "Pausing…")
-    if state is TaskState.RUNNING and task.cancel_requested:
-        return QCoreApplication.translate("TaskDisplay", "Cancelling…")
     return state_name(state)
 
 

@@ -198,6 +198,11 @@ class TaskModel(QAbstractItemModel):
         pending = [until for until in self._waits.values() if until > now]
         return max(pending) if pending else None
 
+    @property
+    def loaded(self) -> bool:
+        """True once the initial load finished and live changes are applied."""
+        return self._live
+
     def mark_loaded(self) -> None:
         self._live = True
         self._batch_done = 0
