@@ -24,7 +24,13 @@ import requests
 
 from spotdesk import __version__
 from spotdesk.model import LinkKind, MetadataSource, Resolution, SkippedEntry, SpotifyLink, Track
-from spotdesk.spotify.errors import NotFound, PageNotUnderstood, SpotifyError, SpotifyUnavailable
+from spotdesk.spotify.errors import (
+    NotFound,
+    PageNotUnderstood,
+    RateLimited,
+    SpotifyError,
+    SpotifyUnavailable,
+)
 from spotdesk.spotify.mapping import EPISODE, NOT_LISTED, largest_image
 from spotdesk.spotify.ratelimit import RateLimitPolicy, parse_retry_after
 
@@ -39,6 +45,7 @@ _NEXT_DATA = re.compile(r'<script[^>]*\bid="__NEXT_DATA__"[^>]*>(.*?)</script>',
 _META = re.compile(r"<meta\s+[^>]*>", re.IGNORECASE)
 _ATTRIBUTE = re.compile(r'([a-zA-Z:_-]+)\s*=\s*"([^"]*)"')
 _TRACK_LINK = re.compile(r"/track/([0-9A-Za-z]{22})")
+_EPISODE_MESSAGE = "podcast episode: podcasts are not supported yet"
 
 
 class PublicPages:
@@ -104,22 +111,12 @@ class PublicPages:
             )
         name = entity.get("name") or entity.get("title") or link.id
         cover = _cover(entity)
-        subtitle = entity.get("subtitle") or ""
-        tracks: list[Track] = []
+        placed: list[tuple[int, Track]] = []
         skipped: list[SkippedEntry] = []
         for position, item in enumerate(track_list, start=1):
             track = self._list_item(item, position, skipped)
-            if track is None:
-                continue
-            if link.kind is LinkKind.ALBUM:
-                track.album = name
-                track.album_id = link.id
-                track.album_artists = split_artists(subtitle)
-                track.track_number = position
-                track.track_count = len(track_list)
-                track.release_date = _release_date(entity)
-                track.cover_url = cover
-            tracks.append(track)
+            if track is not None:
+                placed.append((position, track))
 
         total: int | None = len(track_list)
         if link.kind is LinkKind.ARTIST:
@@ -130,7 +127,18 @@ class PublicPages:
             )
             name = f"{name} (top tracks)"
         elif len(track_list) >= EMBED_TRACK_LIMIT:
-            total = self._add_rest(link, len(track_list), tracks, skipped)
+            total = self._add_rest(link, len(track_list), placed, skipped)
+
+        if link.kind is LinkKind.ALBUM:
+            for position, track in placed:
+                track.album = name
+                track.album_id = link.id
+                track.album_artists = split_artists(entity.get("subtitle") or "")
+                track.track_number = position
+                track.track_count = total
+                track.release_date = _release_date(entity)
+                track.cover_url = cover
+        tracks = [track for _, track in placed]
 
         return Resolution(
             link=link,
@@ -149,11 +157,7 @@ class PublicPages:
         uri = item.get("uri") or ""
         title = item.get("title")
         if item.get("entityType") == "episode" or uri.startswith("spotify:episode:"):
-            skipped.append(
-                SkippedEntry(
-                    position, EPISODE, "podcast episode: podcasts are not supported yet", title
-                )
-            )
+            skipped.append(SkippedEntry(position, EPISODE, _EPISODE_MESSAGE, title))
             return None
         if uri.startswith("spotify:local:"):
             skipped.append(
@@ -186,7 +190,11 @@ class PublicPages:
         )
 
     def _add_rest(
-        self, link: SpotifyLink, listed: int, tracks: list[Track], skipped: list[SkippedEntry]
+        self,
+        link: SpotifyLink,
+        listed: int,
+        placed: list[tuple[int, Track]],
+        skipped: list[SkippedEntry],
     ) -> int | None:
         """Add the tracks past the embed page's limit that the regular page links to.
 
@@ -196,6 +204,8 @@ class PublicPages:
             page = self._get(
                 f"{self.open_url}/{link.kind.value}/{link.id}", f"{link.kind.value} {link.id}"
             )
+        except RateLimited:
+            raise  # a partial list would be cached as if it were complete
         except SpotifyError as error:
             log.warning(
                 "reading the regular page of %s %s failed: %s", link.kind.value, link.id, error
@@ -205,18 +215,20 @@ class PublicPages:
         total = _int(next(iter(meta.get("music:song_count", [])), None))
         song_links = meta.get("music:song", [])
 
-        added = 0
+        accounted = 0  # entries past the embed page that became a track or a skipped entry
         for position, url in enumerate(song_links[listed:], start=listed + 1):
+            if "/episode/" in url:
+                skipped.append(SkippedEntry(position, EPISODE, _EPISODE_MESSAGE))
+                accounted += 1
+                continue
             found = _TRACK_LINK.search(url)
             if not found:
                 continue
             try:
-                tracks.append(self.track(found.group(1)))
-                added += 1
-            except NotFound:
-                skipped.append(
-                    SkippedEntry(position, "not_found", "the track's public page was not found")
-                )
+                placed.append((position, self.track(found.group(1))))
+            except (NotFound, PageNotUnderstood) as error:
+                skipped.append(SkippedEntry(position, "not_found", error.message))
+            accounted += 1
 
         if total is None:
             # NOTE: without a stated total, a playlist of exactly 100 tracks looks the same as a
@@ -229,12 +241,7 @@ class PublicPages:
                 listed,
             )
             return None
-        missing = (
-            total
-            - listed
-            - added
-            - sum(1 for entry in skipped if entry.position and entry.position > listed)
-        )
+        missing = total - listed - accounted
         if missing > 0:
             skipped.append(
                 SkippedEntry(

@@ -281,3 +281,51 @@ def test_api_rate_limit_leaves_public_pages_open(
     with pytest.raises(RateLimited):
         resolver.resolve(SpotifyLink(LinkKind.TRACK, RECORDED_TRACK))
     assert resolver.public.track(RECORDED_TRACK).title == "Ropes"
+
+
+def test_long_album_rest_keeps_album_fields(
+    public_resolver: Resolver, fake_spotify: FakeSpotify
+) -> None:
+    album_id = fake_spotify.add_generated_album(synthetic_id("big", 1), 105, name="Box Set")
+    resolution = public_resolver.resolve(SpotifyLink(LinkKind.ALBUM, album_id))
+    assert len(resolution.tracks) == 105
+    last = resolution.tracks[-1]
+    assert last.title == "Box Set Track 105"
+    assert last.album == "Box Set"
+    assert last.track_number == 105
+    assert last.track_count == 105
+
+
+def test_episode_past_embed_limit_skipped(
+    public_resolver: Resolver, fake_spotify: FakeSpotify
+) -> None:
+    playlist_id = fake_spotify.add_generated_playlist(synthetic_id("lng", 5), 100)
+    record = fake_spotify.catalog.playlists[playlist_id]
+    record.entries.append(make_episode(synthetic_id("ep", 5), "Late Talk"))
+    resolution = public_resolver.resolve(playlist_link(playlist_id))
+    assert len(resolution.tracks) == 100
+    assert [(entry.position, entry.reason) for entry in resolution.skipped] == [(101, "episode")]
+    assert resolution.total == 101
+
+
+def test_missing_track_page_past_limit_skipped(
+    public_resolver: Resolver, fake_spotify: FakeSpotify
+) -> None:
+    playlist_id = fake_spotify.add_generated_playlist(synthetic_id("lng", 6), 102)
+    missing_id = fake_spotify.catalog.playlists[playlist_id].entries[-1]["id"]
+    fake_spotify.fail(f"/embed/track/{missing_id}", 404)
+    resolution = public_resolver.resolve(playlist_link(playlist_id))
+    assert len(resolution.tracks) == 101
+    assert [(entry.position, entry.reason) for entry in resolution.skipped] == [(102, "not_found")]
+
+
+def test_regular_page_rate_limit_not_cached(
+    public_resolver: Resolver, fake_spotify: FakeSpotify
+) -> None:
+    from spotdesk.spotify.errors import RateLimited
+
+    playlist_id = fake_spotify.add_generated_playlist(synthetic_id("lng", 7), 110)
+    fake_spotify.fail(f"/playlist/{playlist_id}", 429, times=1, retry_after=3600)
+    with pytest.raises(RateLimited):
+        public_resolver.resolve(playlist_link(playlist_id))
+    assert public_resolver.cache.cache_get(f"spotify:v1:public:playlist:{playlist_id}") is None
