@@ -176,7 +176,9 @@ else
     }
     run_step resolve check_resolve
 
-    run_step download "$BIN" download -o "$MUSIC" "$CHECK_PAIR"
+    # An empty PATH hides any system ffmpeg, so the download uses the bundle's own.
+    mkdir -p "$WORK/empty-path"
+    run_step download env PATH="$WORK/empty-path" "$BIN" download -o "$MUSIC" "$CHECK_PAIR"
 
     check_output() {
         "$PYTHON" - "$MUSIC" "$CHECK_TITLE" <<'EOF'
