@@ -26,7 +26,7 @@ from spotdesk.errors import SpotdeskError
 from spotdesk.model import Task, TaskKind, TaskState
 
 from . import codec, transitions
-from .contract import Flags, LeaseLost, NewTask, Outcome, ProgressUpdate, Submitted
+from .contract import Flags, LeaseLost, NewTask, Outcome, ProgressUpdate, StoreError, Submitted
 from .mongo_reading import MongoReading
 from .mongo_support import CLAIM_INDEX, NOW_SECONDS, ServerClock, ensure_schema, literal, translated
 
@@ -56,11 +56,19 @@ class MongoStore(MongoReading):
 
     def _take_numbers(self, name: str, count: int = 1) -> int:
         """Reserve `count` numbers of counter `name`; return the first."""
-        doc = self._db["counters"].find_one_and_update(
-            {"_id": name}, {"$inc": {"value": count}}, upsert=True,
-            return_document=ReturnDocument.AFTER,
-        )
-        return int(doc["value"]) - count + 1
+        for _ in range(_RETRIES):
+            try:
+                doc = self._db["counters"].find_one_and_update(
+                    {"_id": name}, {"$inc": {"value": count}}, upsert=True,
+                    return_document=ReturnDocument.AFTER,
+                )
+            except DuplicateKeyError:
+                continue  # two first upserts raced; the counter exists now
+            # NOTE: SecantusDB 0.7.0b3 can return None from racing first upserts, where
+            # MongoDB would return the document or raise DuplicateKeyError.
+            if doc is not None:
+                return int(doc["value"]) - count + 1
+        raise StoreError(f"The {name} counter could not be incremented; try again.")
 
     def _stamp(self, fields: dict[str, Any]) -> list[dict[str, Any]]:
         """Return a pipeline update setting `fields`, `updated_at` and a new `change_seq`."""

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
-from pymongo.errors import ConnectionFailure, OperationFailure, PyMongoError
+from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
 
 from .codec import ACTIVE_STATES
 from .contract import InvalidCursor, SchemaTooNew, StoreError, StoreUnavailable
@@ -60,6 +60,11 @@ def ensure_schema(db: Database[Any]) -> None:
     db["tasks"].create_indexes(TASK_INDEXES)
     db["removed_tasks"].create_index([("change_seq", ASCENDING)], name="changes")
     db["day_stats"].create_index([("day", DESCENDING)], name="by_day")
+    for counter in ("seq", "change"):
+        try:
+            db["counters"].update_one({"_id": counter}, {"$setOnInsert": {"value": 0}}, upsert=True)
+        except DuplicateKeyError:
+            pass  # another process created it at the same moment
     db["meta"].update_one(
         {"_id": "schema", "version": {"$lt": SCHEMA_VERSION}},
         {"$set": {"version": SCHEMA_VERSION}},

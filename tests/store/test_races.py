@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import queue
+import time
 from typing import Any
 
 from spotdesk.model import OutputOptions, TaskState
@@ -24,7 +26,16 @@ def run_processes(target: Any, arguments: list[tuple[Any, ...]]) -> list[Any]:
     ]
     for process in processes:
         process.start()
-    collected = [results.get(timeout=JOIN_TIMEOUT) for _ in processes]
+
+    collected: list[Any] = []
+    deadline = time.monotonic() + JOIN_TIMEOUT
+    while len(collected) < len(processes):
+        try:
+            collected.append(results.get(timeout=0.5))
+        except queue.Empty:
+            crashed = [process.exitcode for process in processes if process.exitcode]
+            assert not crashed, f"racing processes exited with {crashed}"
+            assert time.monotonic() < deadline, "racing processes timed out"
     for process in processes:
         process.join(JOIN_TIMEOUT)
         assert process.exitcode == 0
