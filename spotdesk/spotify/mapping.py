@@ -88,13 +88,13 @@ def track_from_api(
 
 def playlist_entry_object(entry: JsonObject) -> JsonObject | None:
     """Return the object of a playlist entry: under `item` since 2026, `track` before."""
-    if "item" in entry:
-        return entry["item"]
-    return entry.get("track")
+    return entry.get("item") or entry.get("track")
 
 
-def skip_reason(entry: JsonObject, position: int) -> SkippedEntry | None:
+def skip_reason(entry: JsonObject | None, position: int) -> SkippedEntry | None:
     """Return why a playlist entry yields no track, or None when it is a usable track."""
+    if not entry:
+        return SkippedEntry(position, UNAVAILABLE, "unavailable: Spotify returned an empty entry")
     data = playlist_entry_object(entry)
     title = (data or {}).get("name") or None
     if entry.get("is_local") or (data or {}).get("is_local"):

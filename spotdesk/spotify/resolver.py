@@ -71,7 +71,6 @@ class Resolver:
         self._api_disabled = False
         self._known_refusals: set[str] = set()
         self.public = PublicPages(urls.spotify_open, public_policy, timeout)
-        self._mode = "api" if credentials else "public"
 
     def resolve(self, link: SpotifyLink) -> Resolution:
         """Return the tracks behind `link`, from the cache when it is fresh."""
@@ -84,6 +83,7 @@ class Resolver:
             return Resolution.from_dict(cached)
 
         resolution = self._resolve_uncached(link)
+        key = self._key(link.kind.value, link.id)  # rejected credentials change the key
         log.info(
             "resolved %s from %s: %d tracks, %d skipped",
             link.uri,
@@ -115,6 +115,7 @@ class Resolver:
                 track = self._fallback(link, error).tracks[0]
             finally:
                 self._remember_batch_refusals()
+        key = self._key("track-object", track_id)
         self.cache.cache_put(key, track.to_dict(), CACHE_TTL[LinkKind.TRACK])
         return track
 
@@ -140,6 +141,9 @@ class Resolver:
             error.code,
         )
         if isinstance(error, AuthFailed):
+            log.warning(
+                "Spotify rejected the configured credentials; using public pages from now on"
+            )
             self._api_disabled = True
         try:
             return self.public.resolve(link)
@@ -178,4 +182,7 @@ class Resolver:
         return f"spotify:{CACHE_VERSION}:batch-refused"
 
     def _key(self, kind: str, object_id: str) -> str:
-        return f"spotify:{CACHE_VERSION}:{self._mode}:{kind}:{object_id}"
+        # Results read with working credentials carry more (ISRCs, albums) than public ones,
+        # so the two are cached apart; rejected credentials count as none.
+        mode = "api" if self.credentials and not self._api_disabled else "public"
+        return f"spotify:{CACHE_VERSION}:{mode}:{kind}:{object_id}"

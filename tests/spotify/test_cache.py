@@ -127,3 +127,12 @@ def test_batch_refusal_shared_through_cache(fake_spotify: FakeSpotify) -> None:
         SpotifyLink(LinkKind.ALBUM, other)
     )
     assert fake_spotify.calls["/v1/tracks"] == 1
+
+
+def test_rejected_credentials_cache_as_public(fake_spotify: FakeSpotify) -> None:
+    from spotdesk.spotify.credentials import Credentials
+
+    cache = JsonFileLikeCache()
+    Resolver(fake_spotify.service_urls(), Credentials("wrong", "secret"), cache).resolve(ALBUM)
+    assert any(":public:album:" in key for key in cache.rows)
+    assert not any(":api:" in key for key in cache.rows)
