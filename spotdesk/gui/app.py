@@ -7,6 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -19,9 +20,15 @@ log = logging.getLogger(__name__)
 
 
 def app_icon() -> QIcon:
+    """Return the app icon: the PNG renderings at their sizes, the SVG for any other size."""
     icon = QIcon()
-    for path in icon_files():
-        icon.addFile(str(path))
+    # PNGs first: the first file picks the icon engine, and the SVG engine lists no sizes.
+    for path in sorted(icon_files(), key=lambda path: path.suffix != ".png"):
+        size = path.stem.rsplit("-", 1)[-1]
+        if path.suffix == ".png" and size.isdigit():
+            icon.addFile(str(path), QSize(int(size), int(size)))
+        else:
+            icon.addFile(str(path))
     return icon
 
 
