@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,14 +153,14 @@ def run_ffmpeg(arguments: Sequence[str], check: Callable[[], None]) -> str:
                 f"ffmpeg at {command[0]} cannot be started; install ffmpeg and put it on PATH.",
                 detail=str(error),
             ) from error
+        # A waiting thread lets this loop wake the moment ffmpeg exits; Popen.wait with a
+        # timeout polls with sleeps of up to 50 ms, which a short remux would notice.
+        exited = threading.Event()
+        waiter = threading.Thread(target=_wait_and_set, args=(process, exited), daemon=True)
+        waiter.start()
         try:
-            while True:
+            while not exited.wait(POLL_INTERVAL_S):
                 check()
-                try:
-                    process.wait(timeout=POLL_INTERVAL_S)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
         except BaseException:
             process.kill()
             process.wait()
@@ -174,6 +175,11 @@ def run_ffmpeg(arguments: Sequence[str], check: Callable[[], None]) -> str:
             detail=stderr,
         )
     return stderr
+
+
+def _wait_and_set(process: subprocess.Popen[bytes], exited: threading.Event) -> None:
+    process.wait()
+    exited.set()
 
 
 def _last_line(text: str) -> str:

@@ -127,10 +127,10 @@ def test_classify_failure_unknown_message() -> None:
     assert "something new went wrong" in error.message
 
 
-def test_options_pass_deno_and_browser_cookies(tmp_path: Path) -> None:
+def test_options_pass_deno_and_browser_cookies() -> None:
     fetcher = Fetcher(cookies_from_browser="firefox", js_runtime="/opt/deno/bin/deno")
 
-    options = fetcher._options(tmp_path, "stem", fetch._CollectingLogger(), lambda status: None)
+    options = fetcher.options()
 
     assert options["js_runtimes"] == {"deno": {"path": "/opt/deno/bin/deno"}}
     assert options["cookiesfrombrowser"] == ("firefox", None, None, None)
@@ -141,3 +141,19 @@ def test_deno_path_finds_the_pypi_binary() -> None:
 
     assert path is not None
     assert Path(path).name.startswith("deno")
+
+
+def test_fetcher_reused_after_failure(media: MediaServer, tmp_path: Path) -> None:
+    fetcher = Fetcher()
+    (tmp_path / "a").mkdir()
+    first = fetcher.fetch(media.url("tone.m4a"), tmp_path / "a")
+    media.fail("tone.webm", 404)
+
+    with pytest.raises(Unavailable):
+        fetcher.fetch(media.url("tone.webm"), tmp_path)
+    second = fetcher.fetch(media.url("tone.mp3"), tmp_path)
+
+    assert first.path.parent == tmp_path / "a"
+    assert second.path.suffix == ".mp3"
+    assert second.path.parent == tmp_path
+    assert [path.name for path in tmp_path.iterdir() if path.is_file()] == [second.path.name]
