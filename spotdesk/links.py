@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -126,6 +127,7 @@ class HttpShortLinkExpander:
     """
 
     def __init__(self, base_url: str, timeout: float = 10.0) -> None:
+        """`timeout` is in seconds, for the whole expansion."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
 
@@ -133,13 +135,18 @@ class HttpShortLinkExpander:
         import requests
 
         request_url = self._service_url(url)
+        # `timeout` bounds the whole expansion, redirects included.
+        deadline = time.monotonic() + self.timeout
         for _ in range(_MAX_REDIRECTS):
             log.debug("expanding short link %s via %s", url, request_url)
             try:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise requests.Timeout(f"no time left after redirects to {request_url}")
                 response = requests.get(
                     request_url,
                     allow_redirects=False,
-                    timeout=self.timeout,
+                    timeout=remaining,
                     headers={"User-Agent": "spotdesk"},
                 )
             except requests.Timeout as error:

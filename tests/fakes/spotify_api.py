@@ -21,6 +21,7 @@ import html
 import itertools
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -56,7 +57,7 @@ CLIENT_SECRET = "fake-client-secret"
 @dataclass
 class Fault:
     pattern: re.Pattern[str]
-    status: int
+    status: int  # 0 = only delay, then respond as usual
     remaining: int | None  # None = every matching request
     retry_after: str | None
     body: Any
@@ -98,7 +99,7 @@ class FakeSpotify:
 
     def start(self) -> FakeSpotify:
         handler = type("Handler", (_Handler,), {"fake": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.05,), name="fake-spotify", daemon=True
@@ -186,6 +187,10 @@ class FakeSpotify:
                 delay,
             )
         )
+
+    def slow_down(self, path_pattern: str, seconds: float, *, times: int | None = None) -> None:
+        """Delay responses to matching paths by `seconds`, then respond as usual."""
+        self._faults.append(Fault(re.compile(path_pattern), 0, times, None, None, seconds))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -306,6 +311,9 @@ class FakeSpotify:
             self.calls[path] += 1
             self.requests.append((method, path, parts.query))
         fault = self._take_fault(path)
+        if fault is not None and fault.status == 0:
+            time.sleep(fault.delay)
+            fault = None
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
@@ -369,6 +377,14 @@ class FakeSpotify:
 
 def _error(status: int, message: str) -> JsonObject:
     return {"error": {"status": status, "message": message}}
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that timed out closes its socket before a delayed response is written.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):

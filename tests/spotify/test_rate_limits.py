@@ -133,7 +133,7 @@ def test_persistent_server_error_unavailable(resolver: Resolver, fake_spotify: F
 
 def test_slow_api_times_out(fake_spotify: FakeSpotify) -> None:
     resolver = Resolver(fake_spotify.service_urls(), fake_spotify.credentials, timeout=0.3)
-    fake_spotify.fail(TRACK_PATH, 200, delay=1.0)
+    fake_spotify.slow_down(TRACK_PATH, 1.0)
     with pytest.raises(SpotifyUnavailable) as caught:
         resolver.resolve(TRACK)
     assert "timed out" in caught.value.message

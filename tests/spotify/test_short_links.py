@@ -73,3 +73,12 @@ def test_parse_links_uses_configured_service(
     fake_spotify.short_links["Env"] = TARGET
     result = parse_links("listen: https://spotify.link/Env")
     assert result.links == [SpotifyLink(LinkKind.TRACK, TRACK_ID)]
+
+
+def test_timeout_covers_whole_chain(fake_spotify: FakeSpotify) -> None:
+    fake_spotify.short_links["One"] = "https://spotify.link/Two"
+    fake_spotify.short_links["Two"] = TARGET
+    fake_spotify.slow_down("/short/(One|Two)", 0.3)
+    with pytest.raises(ShortLinkFailed) as caught:
+        expander(fake_spotify, timeout=0.5).expand("https://spotify.link/One")
+    assert "timed out" in caught.value.message
