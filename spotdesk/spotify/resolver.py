@@ -1,9 +1,9 @@
 """Resolve Spotify links into tracks, choosing the metadata source and caching results.
 
-With credentials the Web API is used; spotdesk falls back to the public embed pages when
-the Web API returns 401/403 (another user's playlist, revoked credentials) or, for
-playlists, 404 (Spotify-owned playlists are hidden from development-mode apps). Without
-credentials only the public pages are used.
+With credentials the Web API is used. spotdesk falls back to the public embed pages when
+the Web API returns 401 or 403 (another user's playlist, revoked credentials), and for
+playlists also on 404, because Spotify-owned playlists are hidden from development-mode
+apps. Without credentials only the public pages are used.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Public embed pages list at most 100 tracks, and unknown ids return 200 without `
         ...
         assert fake.calls["/v1/playlists/ID/items"] == 1
 
-`env` holds the `SPOTDESK_SPOTIFY_*_URL` values that point spotdesk at the fake, for tests
+`env` contains the `SPOTDESK_SPOTIFY_*_URL` values that point spotdesk at the fake, for tests
 that start subprocesses. `fail(...)` injects errors, `calls` counts requests per path.
 """
 
