@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from spotdesk.links import (
     CODE_INVALID,
@@ -342,3 +344,47 @@ def test_normalised_link_parses_back() -> None:
 def test_link_error_to_dict() -> None:
     error = parse_links("https://example.com/x").errors[0]
     assert error.to_dict() == {"text": error.text, "code": error.code, "message": error.message}
+
+
+# -- properties ----------------------------------------------------------------------------
+
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+ids = st.text(alphabet=BASE62, min_size=22, max_size=22)
+kinds = st.sampled_from([LinkKind.TRACK, LinkKind.ALBUM, LinkKind.PLAYLIST, LinkKind.ARTIST])
+forms = st.sampled_from(
+    [
+        "https://open.spotify.com/{kind}/{id}",
+        "https://open.spotify.com/intl-es/{kind}/{id}?si=0123abcd",
+        "http://open.spotify.com/embed/{kind}/{id}/",
+        "open.spotify.com/{kind}/{id}",
+        "spotify:{kind}:{id}",
+    ]
+)
+
+
+@given(kind=kinds, object_id=ids, form=forms)
+def test_every_form_round_trips(kind: LinkKind, object_id: str, form: str) -> None:
+    text = form.format(kind=kind.value, id=object_id)
+    assert parse_link(text) == SpotifyLink(kind, object_id)
+
+
+@given(
+    links=st.lists(st.tuples(kinds, ids, forms), min_size=1, max_size=6),
+    separator=st.sampled_from([" ", "\n", "\r\n", " , ", "\t", "; "]),
+)
+def test_links_in_text_keep_order(links: list[tuple[LinkKind, str, str]], separator: str) -> None:
+    text = separator.join(
+        form.format(kind=kind.value, id=object_id) for kind, object_id, form in links
+    )
+    expected = list(dict.fromkeys(SpotifyLink(kind, object_id) for kind, object_id, _ in links))
+    result = parse_links(text, StubExpander({}))
+    assert result.errors == []
+    assert result.links == expected
+
+
+@given(text=st.text(max_size=300))
+def test_arbitrary_text_never_raises(text: str) -> None:
+    result = parse_links(text, StubExpander({}))
+    for error in result.errors:
+        assert error.message
+        assert error.code.startswith("link.")
