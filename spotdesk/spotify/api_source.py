@@ -102,7 +102,12 @@ class WebApiSource:
                 continue
             data = full.get(item["id"]) or item
             if data is item:
-                log.info("keeping track %s without its full object (no ISRC)", item["id"])
+                log.warning(
+                    "Spotify has no full object for track %s of album %s; keeping the track "
+                    "without its ISRC",
+                    item["id"],
+                    album.get("id"),
+                )
             tracks.append(track_from_api(data, album=album, disc_count=disc_count))
         return tracks, skipped, total if total is not None else len(listed)
 

@@ -221,7 +221,7 @@ class WebApiClient:
             try:
                 found[object_id] = single(object_id)
             except NotFound:
-                log.warning("Spotify has no %s %s; skipping it", kind, object_id)
+                log.info("Spotify returned 404 for %s %s", kind, object_id)
                 found[object_id] = None
         return found
 
