@@ -25,6 +25,16 @@ STORE_ENV = "SPOTDESK_WORKER_STORE"
 PIPELINE_FACTORY_ENV = "SPOTDESK_WORKER_PIPELINE"
 
 
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid number of seconds: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"seconds must be more than 0, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m spotdesk.worker",
@@ -36,36 +46,38 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"store URI: sqlite:///PATH or mongodb://... (default: ${STORE_ENV})",
     )
     parser.add_argument("--id", required=True, dest="worker_id", help="worker id, unique among running workers")
+
     parser.add_argument(
-        "--lease", type=float, default=60.0, help="lease length in seconds (default: 60)"
+        "--lease", type=positive_seconds, default=60.0, help="lease length in seconds (default: 60)"
     )
     parser.add_argument(
         "--once", action="store_true", help="exit when no task can be claimed instead of waiting"
     )
     parser.add_argument(
         "--stall",
-        type=float,
+        type=positive_seconds,
         default=600.0,
         help="seconds without a progress check after which a running task counts as hung (default: 600)",
     )
     parser.add_argument(
         "--idle-poll",
-        type=float,
+        type=positive_seconds,
         default=2.0,
         help="maximum seconds between claim attempts while the queue is empty (default: 2)",
     )
     parser.add_argument(
         "--heartbeat",
-        type=float,
+        type=positive_seconds,
         default=5.0,
         help="seconds between heartbeat events while idle (default: 5)",
     )
     parser.add_argument(
         "--store-retry",
-        type=float,
+        type=positive_seconds,
         default=30.0,
         help="maximum seconds between attempts while the store is unavailable (default: 30)",
     )
+
     parser.add_argument(
         "--pipeline",
         default=os.environ.get(PIPELINE_FACTORY_ENV) or None,

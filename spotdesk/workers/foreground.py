@@ -93,8 +93,8 @@ def run_until_done(
     """Run `workers` worker processes until the tasks and their children are final.
 
     `on_change` receives each task (roots and children) whenever the store shows it
-    changed. Ctrl+C (SIGINT) or SIGTERM stops the workers gracefully: running tasks go
-    back to the queue for the next run, and the summary says ``interrupted``. Returns
+    changed. Ctrl+C (SIGINT) or SIGTERM stops the workers gracefully. Running tasks go
+    back to the queue for the next run, and the summary has ``interrupted`` set. Returns
     counts of track outcomes (done, skipped, failed, needs_review, cancelled,
     unfinished), the failures with their codes, and the output paths.
     """

@@ -72,9 +72,9 @@ def heartbeat_interval(lease_seconds: float) -> float:
 class TaskControl:
     """What the main thread and the heartbeat thread share about the running task.
 
-    The lease counts as lost when the store rejected a write, and also when no renewal
-    succeeded for 90% of the lease length: by then the reaper may have handed the task to
-    another worker, so the worker must not place a file.
+    The lease counts as lost when the store rejected a write. It also counts as lost when
+    no renewal succeeded for 90% of the lease length, because by then the reaper may have
+    handed the task to another worker, and this worker must not place a file.
     """
 
     def __init__(self, task_id: str, token: str, lease_seconds: float, stopping: StopFlag) -> None:

@@ -45,10 +45,13 @@ class _Slot:
 class WorkerManager(QObject):
     """Run and supervise `count` worker processes on one store.
 
-    Signals: `worker_started(id)` when a process started; `worker_stopped(id, exit_code)`
-    when one exited because the manager stopped it; `worker_crashed(id, reason)` when one
-    exited unexpectedly or was killed as hung (it is restarted after a delay);
-    `status(id, event)` for every JSON status event a worker writes.
+    Signals:
+
+    - `worker_started(id)`: a worker process started.
+    - `worker_stopped(id, exit_code)`: a worker exited because the manager stopped it.
+    - `worker_crashed(id, reason)`: a worker exited unexpectedly or was killed as hung.
+      The manager restarts it after a delay.
+    - `status(id, event)`: a JSON status event that a worker wrote.
     """
 
     worker_started = Signal(str)
@@ -101,9 +104,9 @@ class WorkerManager(QObject):
     def stop(self, timeout_ms: int = 10000) -> None:
         """Stop every worker and block until all exited.
 
-        Workers get SIGTERM and hand their running tasks back to the queue; a worker
-        still alive after `timeout_ms` is killed, and its task returns to the queue when
-        its lease expires.
+        Workers get SIGTERM and hand their running tasks back to the queue. A worker still
+        alive after `timeout_ms` is killed, and its task returns to the queue when its
+        lease expires.
         """
         self._running = False
         self._watchdog.stop()

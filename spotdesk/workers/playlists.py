@@ -22,8 +22,8 @@ def child_dedupe_key(parent: Task, track_id: str) -> str:
     """Return the dedupe key of a collection's track task.
 
     The key includes the parent, so a track that two collections share gets a task in
-    each, and each collection's playlist lists it; the second download finds the file in
-    the library and skips it. Output options are part of the key as for any submission.
+    each, and each collection's playlist lists it. The second download finds the file in
+    the library and skips it. Output options are part of the key, as for any submission.
     """
     options = json.dumps(parent.options.to_dict(), sort_keys=True)
     digest = hashlib.sha256(options.encode("utf-8")).hexdigest()[:16]

@@ -1,7 +1,7 @@
 """JSON-lines status events that a worker process writes on its stdout.
 
 Each line is one JSON object whose first key is ``"event"``. The manager reads them to
-follow its workers; readers ignore events and keys they do not know, so a newer worker can
+follow its workers. Readers ignore events and keys they do not know, so a newer worker can
 talk to an older manager. Every event carries ``worker`` (the worker id) and ``time``
 (Unix seconds).
 
@@ -105,6 +105,7 @@ def describe_event(record: dict[str, Any]) -> str:
     worker = record.get("worker", "?")
     task = record.get("task")
     short_task = str(task)[:8] if task else ""
+
     if event == STARTED:
         return f"{worker}: started (pid {record.get('pid')}, store {record.get('store')})"
     if event == CLAIMED:
@@ -125,11 +126,13 @@ def describe_event(record: dict[str, Any]) -> str:
         return f"{worker}: {short_task} handed back as {record.get('state')} ({record.get('reason')})"
     if event == ABANDONED:
         return f"{worker}: {short_task} abandoned: {record.get('reason')}"
+
     if event in (WAITING, STORE_UNAVAILABLE):
         until = record.get("until")
         when = time.strftime("%H:%M:%S", time.localtime(until)) if until else "?"
         label = "store unavailable" if event == STORE_UNAVAILABLE else "waiting"
         return f"{worker}: {label}: {record.get('reason')} (next try at {when})"
+
     if event == STOPPED:
         return f"{worker}: stopped ({record.get('reason')})"
     return f"{worker}: {event}"

@@ -1,8 +1,8 @@
 """Run one claimed task: resolve a link into track tasks, or download one track.
 
 The runner wires the store to the Spotify resolver and the pipeline, which know nothing
-of storage. Every store write carries the task's lease token; `TaskControl.check()` stops
-the pipeline when the lease is lost or the user asked to cancel or pause.
+of storage. Every store write carries the task's lease token. `TaskControl.check()` stops
+the pipeline when the lease is lost or the user requested cancel or pause.
 """
 
 from __future__ import annotations
@@ -37,19 +37,19 @@ from spotdesk.workers.protocol import EventWriter
 
 log = logging.getLogger(__name__)
 
-# Progress writes per task are limited to about three per second; a stage change is
-# always written at once.
+# Progress writes per task are limited to about three per second. A stage change is
+# written at once.
 PROGRESS_INTERVAL = 0.3
 
 
 class TrackPipeline(Protocol):
-    """What the runner needs of `spotdesk.pipeline.Pipeline`."""
+    """The part of `spotdesk.pipeline.Pipeline` that the runner calls."""
 
     def run(self, track: Track, options: Any, **kwargs: Any) -> Any: ...
 
 
 class MetadataResolver(Protocol):
-    """What the runner needs of `spotdesk.spotify.resolver.Resolver`."""
+    """The part of `spotdesk.spotify.resolver.Resolver` that the runner calls."""
 
     def resolve(self, link: Any) -> Any: ...
 
@@ -63,7 +63,7 @@ class InternalError(SpotdeskError):
 
 
 def split_manual_pair(link: str) -> tuple[str | None, str]:
-    """Split ``AUDIO_URL|SPOTIFY_LINK`` into its parts; a plain link gives (None, link)."""
+    """Split ``AUDIO_URL|SPOTIFY_LINK`` into its parts. A plain link gives (None, link)."""
     if "|" not in link:
         return None, link
     audio_url, spotify_link = link.split("|", 1)
@@ -109,14 +109,14 @@ class ProgressWriter:
         )
 
     def write(self, update: ProgressUpdate) -> None:
-        """Write `update`; a lost lease is noted for `check()`, an outage is only logged."""
+        """Write `update`. A lost lease is noted for `check()`, and an outage is only logged."""
         try:
             flags = self._store.report_progress(self._control.task_id, self._control.token, update)
         except LeaseLost:
             self._control.lose_lease("the store rejected a progress write")
         except SpotdeskError as error:
-            # The heartbeat thread reports outages and gives up the lease when they last;
-            # a progress write that cannot be stored is simply dropped.
+            # The heartbeat thread reports outages and gives up the lease when they last
+            # too long, so a progress write that cannot be stored is dropped.
             log.debug(
                 "progress write failed: %s",
                 error,
@@ -147,7 +147,11 @@ class TaskRunner:
         self._pipeline: TrackPipeline | None = None
 
     def run(self, task: Task, control: TaskControl) -> None:
-        """Run `task` to an end state, or hand it back; never raises for task failures."""
+        """Run `task` to an end state or hand it back.
+
+        Failures of the task itself are recorded in the store, not raised. Store errors
+        other than a lost lease or an outage propagate to the worker loop.
+        """
         extra = {"worker": self._worker_id, "task": task.id}
         try:
             if task.kind is TaskKind.RESOLVE:

@@ -1,9 +1,10 @@
 """A stand-in for the pipeline that takes a set time, for lease and fault tests.
 
 Worker processes load it through `SPOTDESK_WORKER_PIPELINE`. It writes a temporary file
-beside the final one, named uniquely per process so a worker that lost its lease cannot
-remove the file of the worker that took over, and first removes the temporary files that
-earlier attempts at the same track left behind (a killed process cannot clean up). It
+beside the final one. The name is unique per process, so a worker that lost its lease
+cannot remove the file of the worker that took over. It first removes the temporary
+files that earlier attempts at the same track left behind, because a killed process
+cannot clean up. It
 calls `check()` and `report()` about 20 times a second and renames the file into place
 after a last `check()`, as the real pipeline does. Every placement is
 appended to `placements.log` in the output folder, so tests can count them.

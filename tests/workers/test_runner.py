@@ -201,7 +201,8 @@ def test_retryable_error_requeues(store: Store, library: Path) -> None:
     task = store.get(task_id)
     assert task.state is TaskState.QUEUED
     assert task.error_code == "audio.network"
-    assert task.not_before is not None and task.not_before > time.time()
+    assert task.not_before is not None
+    assert task.not_before > time.time()
 
 
 def test_unexpected_exception_fails_as_internal(store: Store, library: Path) -> None:
@@ -241,7 +242,8 @@ def test_manual_pair_uses_audio_url(store: Store, library: Path) -> None:
     task = store.get(task_id)
     assert task.state is TaskState.DONE, task.error_message
     assert resolver.track_calls == [TRACK_ID]
-    assert task.track is not None and task.track.title == "Looked Up"
+    assert task.track is not None
+    assert task.track.title == "Looked Up"
     assert (library / f"{TRACK_ID}.txt").read_text(encoding="utf-8").endswith(f"complete {TRACK_ID} {audio_url}\n")
 
 
