@@ -1,7 +1,7 @@
 """Turn one resolved track into a tagged file in the library.
 
 Stages: searching, matching, downloading, converting, tagging, placing; each is reported
-through `report(Progress)`. The pipeline knows nothing of the store: the worker, the CLI
+through `report(Progress)`. The pipeline never imports the store: the worker, the CLI
 and the tests call `Pipeline.run` the same way and decide what to do with the result.
 
 Files: the download and the converted audio are temporary files in the target folder; the
@@ -51,7 +51,7 @@ DURATION_TOLERANCE_FRACTION = 0.05
 MAX_ATTEMPTS = 3
 DEFAULT_REVIEW_THRESHOLD = 0.6
 
-# Where each stage starts in the track's overall progress fraction.
+# The overall progress fraction at which each stage starts.
 _STAGE_START = {
     Stage.SEARCHING: 0.0,
     Stage.MATCHING: 0.05,
@@ -100,7 +100,7 @@ class Pipeline:
 
     `matcher` defaults to the YouTube Music and YouTube providers at `urls`; `fetcher` to
     a yt-dlp `Fetcher`; `lyrics` (an object with `fetch(track)`) to an LRCLIB client,
-    created only when a task asks for lyrics.
+    created only when a task requests lyrics.
     """
 
     def __init__(
@@ -144,7 +144,7 @@ class Pipeline:
         report: Callable[[Progress], None] = _ignore_progress,
         check: Callable[[], None] = _never_stop,
     ) -> TrackResult:
-        """Produce the file for `track`, or say why not.
+        """Produce the file for `track`, or return why it was skipped or needs review.
 
         Raises `SpotdeskError` subclasses with stable codes on failure, and whatever
         `check()` raises (cancel, pause, lost lease) after removing temporary files.

@@ -27,7 +27,7 @@ class ConversionFailed(FfmpegError):
 
 @dataclass(frozen=True)
 class Target:
-    """How ffmpeg writes one output format."""
+    """The ffmpeg settings for one output format."""
 
     codec: str  # ffmpeg's codec name, compared with the source's to decide on a remux
     encoder: str

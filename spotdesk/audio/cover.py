@@ -11,7 +11,7 @@ from spotdesk.audio.tags import Cover, image_mime
 log = logging.getLogger(__name__)
 
 TIMEOUT_S = 15.0
-MAX_BYTES = 20 * 1024 * 1024  # far above any album cover Spotify serves
+MAX_BYTES = 20 * 1024 * 1024  # an upper bound, so a wrong URL cannot fill the memory
 
 
 def fetch_cover(url: str | None, session: requests.Session | None = None) -> Cover | None:

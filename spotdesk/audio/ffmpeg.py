@@ -39,7 +39,7 @@ class FfmpegMissing(FfmpegError):
 
 
 class FfmpegFailed(FfmpegError):
-    """ffmpeg ran and exited with an error; `stderr` holds its last lines."""
+    """ffmpeg ran and failed; `detail` contains its whole error output."""
 
     code = "ffmpeg.failed"
 

@@ -12,8 +12,8 @@ from spotdesk.errors import SpotdeskError
 
 log = logging.getLogger(__name__)
 
-# Prefix of every temporary file spotdesk writes beside its final files; a leading dot
-# keeps it out of most file browsers until it is renamed into place.
+# Prefix of every temporary file spotdesk writes beside its final files. The leading dot
+# hides it in most file browsers until it is renamed into place.
 TEMP_PREFIX = ".spotdesk-"
 
 
@@ -63,8 +63,8 @@ def temp_path(folder: Path, suffix: str) -> Path:
 
 
 def remove_quietly(path: Path) -> None:
-    """Remove `path` if it exists; a failure is logged, never raised, because this runs in
-    clean-up paths that are already handling another error."""
+    """Remove `path` if it exists, logging an `OSError` instead of raising it, because this
+    runs in clean-up paths that are often handling another error already."""
     try:
         path.unlink(missing_ok=True)
     except OSError as error:

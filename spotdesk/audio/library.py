@@ -1,9 +1,10 @@
 """What is already in the output folder, and `.m3u8` playlists of it.
 
 `LibraryIndex` finds a recording already in the library in a given format, by Spotify id
-or ISRC read from the files' own tags. The tags are the truth; the small JSON index in the
-folder only saves reading every file's tags on each run, and is rebuilt from the files
-when it is missing, damaged or stale (a file's size or modification time changed).
+or ISRC read from the files' own tags. The tags are the truth. The small JSON index in the
+folder only saves reading every file's tags on each run, and entries are read again from
+the files when the index is missing or damaged, or a file's size or modification time
+changed.
 Several workers may update the index at once; the last writer wins, and a lost entry is
 found again from the file's tags on the next scan.
 """

@@ -118,7 +118,7 @@ def template_fields(track: Track, context: CollectionContext | None, ext: str) -
         "artist": artists[0] if artists else None,
         "artists": ARTIST_SEPARATOR.join(artists) or None,
         "album": track.album,
-        "album_artist": album_artists[0] if album_artists else (artists[0] if artists else None),
+        "album_artist": next(iter(album_artists or artists), None),
         "track_number": track.track_number,
         "track_count": track.track_count,
         "disc_number": track.disc_number,
@@ -174,7 +174,7 @@ def render_path(
 
 
 def is_inside(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or below it, after resolving `..` and symbolic links."""
+    """Check that `path` is `folder` or below it, after resolving `..` and symbolic links."""
     resolved_folder = folder.resolve()
     resolved = path.resolve()
     return resolved == resolved_folder or resolved.is_relative_to(resolved_folder)

@@ -19,7 +19,7 @@ MAX_NUMBERED_NAMES = 1000
 
 
 def holds_recording(path: Path, track: Track) -> bool:
-    """Whether the file at `path` is tagged with `track`'s Spotify id or ISRC."""
+    """Check whether the file at `path` is tagged with `track`'s Spotify id or ISRC."""
     try:
         tags = read_tags(path)
     except SpotdeskError:
@@ -30,7 +30,7 @@ def holds_recording(path: Path, track: Track) -> bool:
 
 
 def choose_target(path: Path, track: Track, options: OutputOptions) -> Path | None:
-    """Return where the file for `track` goes, or None when the policy says keep the
+    """Return where the file for `track` goes, or None when the policy keeps the
     existing file.
 
     A different recording already at `path` on a multi-disc album first moves this one to
@@ -60,9 +60,9 @@ def place_file(temporary: Path, target: Path, replace: bool) -> None:
     """Give `temporary` the name `target` in one atomic step.
 
     Without `replace`, a file that appeared at `target` meanwhile (another worker) is kept
-    and `FileExistsError` is raised. The hard link that makes this safe is not supported on
-    every filesystem (FAT, some network shares); there a plain rename is used after a
-    fresh existence check, which leaves a short race.
+    and `FileExistsError` is raised. A hard link makes this atomic, but FAT and some
+    network shares do not support hard links. There a plain rename follows a fresh
+    existence check, which leaves a short race.
     """
     try:
         if replace:

@@ -122,6 +122,7 @@ class Id3Format:
             audio.add_tags()
         tags: Any = audio.tags
         tags.clear()
+
         text_frames: list[tuple[type[Any], Sequence[str | None]]] = [
             (TIT2, [data.title] if data.title else []),
             (TPE1, data.artists),
@@ -137,16 +138,19 @@ class Id3Format:
             present = [value for value in values if value]
             if present:
                 tags.add(frame(encoding=Encoding.UTF8, text=present))
+
         for description, value in (
             ("ITUNESADVISORY", _advisory(data.explicit)),
             ("SPOTIFY_ID", data.spotify_id),
         ):
             if value is not None:
                 tags.add(TXXX(encoding=Encoding.UTF8, desc=description, text=[str(value)]))
+
         if data.spotify_url:
             tags.add(WOAF(url=data.spotify_url))
         if data.source_url:
             tags.add(WOAS(url=data.source_url))
+
         if data.cover:
             tags.add(
                 APIC(
@@ -157,6 +161,7 @@ class Id3Format:
                     data=data.cover.data,
                 )
             )
+
         if data.lyrics_plain:
             tags.add(USLT(encoding=Encoding.UTF8, lang="XXX", desc="", text=data.lyrics_plain))
         if data.lyrics_synced:
@@ -167,6 +172,7 @@ class Id3Format:
             tags.add(
                 SYLT(encoding=Encoding.UTF8, lang="XXX", format=2, type=1, desc="", text=entries)
             )
+
         audio.save(v2_version=4)
 
     def read(self, audio: FileType) -> TagData:
@@ -322,6 +328,7 @@ class Mp4Format:
             audio.add_tags()
         tags: Any = audio.tags
         tags.clear()
+
         lyrics, unsynced = _lyrics_fields(data)
         atoms: dict[str, Any] = {
             "\xa9nam": [data.title] if data.title else None,
@@ -332,17 +339,20 @@ class Mp4Format:
             "\xa9gen": list(data.genres) or None,
             "\xa9lyr": [lyrics] if lyrics else None,
         }
+
         if data.track_number:
             atoms["trkn"] = [(data.track_number, data.track_count or 0)]
         if data.disc_number:
             atoms["disk"] = [(data.disc_number, data.disc_count or 0)]
         if data.explicit is not None:
             atoms["rtng"] = [_advisory(data.explicit)]
+
         if data.cover:
             image_format = (
                 MP4Cover.FORMAT_PNG if data.cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
             )
             atoms["covr"] = [MP4Cover(data.cover.data, imageformat=image_format)]
+
         for name, value in (
             ("ISRC", data.isrc),
             ("SPOTIFY_ID", data.spotify_id),
@@ -352,9 +362,11 @@ class Mp4Format:
         ):
             if value:
                 atoms[_FREEFORM + name] = [MP4FreeForm(value.encode("utf-8"))]
+
         for key, value in atoms.items():
             if value:
                 tags[key] = value
+
         audio.save()
 
     def read(self, audio: FileType) -> TagData:

@@ -12,13 +12,13 @@ from typing import TextIO
 
 from spotdesk.model import Progress, Stage
 
-# The fewest seconds between two redraws of the live line on a terminal.
+# The minimum seconds between two redraws of the live line on a terminal.
 REDRAW_INTERVAL_S = 0.1
 
 
 @dataclass
 class Outcome:
-    """How one track ended: `status` is downloaded, skipped, needs_review or failed."""
+    """The end state of one track: `status` is downloaded, skipped, needs_review or failed."""
 
     label: str
     status: str

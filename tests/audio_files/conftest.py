@@ -32,8 +32,20 @@ def tones(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def cover_jpeg(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     path = tmp_path_factory.mktemp("cover") / "cover.jpg"
     subprocess.run(
-        [str(find_ffmpeg()), "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-         "-i", "color=c=red:s=64x64", "-frames:v", "1", str(path)],
+        [
+            str(find_ffmpeg()),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=red:s=64x64",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
         check=True,
     )
     return path.read_bytes()
@@ -85,10 +97,17 @@ def options(tmp_path: Path) -> OutputOptions:
     return OutputOptions(folder=str(tmp_path / "library"))
 
 
-def candidate(url: str, confidence: float = 0.9, duration_s: float | None = TONE_SECONDS) -> MatchCandidate:
+def candidate(
+    url: str, confidence: float = 0.9, duration_s: float | None = TONE_SECONDS
+) -> MatchCandidate:
     return MatchCandidate(
-        url=url, title="Test Tone", channel="Tyler, The Creator", duration_s=duration_s,
-        provider="ytmusic", result_type="song", confidence=confidence,
+        url=url,
+        title="Test Tone",
+        channel="Tyler, The Creator",
+        duration_s=duration_s,
+        provider="ytmusic",
+        result_type="song",
+        confidence=confidence,
     )
 
 
@@ -104,11 +123,15 @@ class StubMatcher:
         self.calls.append(track.id)
         best = self.ranked[0] if self.ranked else None
         confidence = best.confidence if best else 0.0
-        return MatchResult(best, confidence, list(self.ranked), needs_review=confidence < self.threshold)
+        return MatchResult(
+            best, confidence, list(self.ranked), needs_review=confidence < self.threshold
+        )
 
 
 def files_in(folder: Path) -> list[str]:
     """Every file below `folder`, as sorted relative POSIX paths."""
     if not folder.exists():
         return []
-    return sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file())
+    return sorted(
+        path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()
+    )

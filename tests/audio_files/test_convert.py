@@ -39,7 +39,9 @@ def test_find_ffmpeg_prefers_path(no_cached_ffmpeg: None) -> None:
     assert find_ffmpeg() == Path(shutil.which("ffmpeg") or "")
 
 
-def test_find_ffmpeg_falls_back_to_imageio(no_cached_ffmpeg: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_ffmpeg_falls_back_to_imageio(
+    no_cached_ffmpeg: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import imageio_ffmpeg
 
     monkeypatch.setattr(ffmpeg.shutil, "which", lambda name: None)
@@ -47,7 +49,9 @@ def test_find_ffmpeg_falls_back_to_imageio(no_cached_ffmpeg: None, monkeypatch: 
     assert find_ffmpeg() == Path(imageio_ffmpeg.get_ffmpeg_exe())
 
 
-def test_find_ffmpeg_missing_is_actionable(no_cached_ffmpeg: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_find_ffmpeg_missing_is_actionable(
+    no_cached_ffmpeg: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import imageio_ffmpeg
 
     def no_binary() -> str:
@@ -72,7 +76,9 @@ def test_probe_reads_codec_and_duration(tones: dict[str, Path], name: str, codec
 
 
 @pytest.mark.parametrize("audio_format", list(AudioFormat))
-def test_convert_writes_each_format(tones: dict[str, Path], tmp_path: Path, audio_format: AudioFormat) -> None:
+def test_convert_writes_each_format(
+    tones: dict[str, Path], tmp_path: Path, audio_format: AudioFormat
+) -> None:
     target = tmp_path / "out.bin"
 
     result = convert(tones["m4a"], target, audio_format, 128)

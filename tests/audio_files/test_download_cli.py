@@ -14,7 +14,13 @@ import pytest
 from spotdesk.audio.match import MatchResult
 from spotdesk.audio.tags import read_tags
 from spotdesk.cli.download import download_links
-from spotdesk.cli.download_display import DownloadSummary, Outcome, ProgressDisplay, exit_status, format_summary
+from spotdesk.cli.download_display import (
+    DownloadSummary,
+    Outcome,
+    ProgressDisplay,
+    exit_status,
+    format_summary,
+)
 from spotdesk.config import ServiceUrls
 from spotdesk.model import MatchCandidate, OutputOptions, Progress, Stage, Track
 from spotdesk.pipeline import Pipeline
@@ -40,19 +46,28 @@ class TitleMatcher:
         best = self.by_title.get(track.title)
         if best is None:
             return MatchResult(None, 0.0, [], needs_review=True)
-        return MatchResult(best, best.confidence, [best], needs_review=best.confidence < self.threshold)
+        return MatchResult(
+            best, best.confidence, [best], needs_review=best.confidence < self.threshold
+        )
 
 
 @pytest.fixture
 def spotify(media: MediaServer) -> FakeSpotify:
     with FakeSpotify() as fake:
-        artist = spotify_data.make_artist(spotify_data.synthetic_id("artist", 1), "Earth, Wind & Fire")
+        artist = spotify_data.make_artist(
+            spotify_data.synthetic_id("artist", 1), "Earth, Wind & Fire"
+        )
         cover = {"url": media.url("cover.jpg"), "width": 64, "height": 64}
         album = spotify_data.make_album(ALBUM_ID, "Tones", [artist], total_tracks=3, images=[cover])
         tracks = [
             spotify_data.make_track(
-                spotify_data.synthetic_id("track", number), f"Tone {number}", [artist], album,
-                track_number=number, duration_ms=3000, isrc=f"QZFAK000000{number}",
+                spotify_data.synthetic_id("track", number),
+                f"Tone {number}",
+                [artist],
+                album,
+                track_number=number,
+                duration_ms=3000,
+                isrc=f"QZFAK000000{number}",
             )
             for number in (1, 2, 3)
         ]
@@ -60,7 +75,9 @@ def spotify(media: MediaServer) -> FakeSpotify:
         yield fake
 
 
-def run_download(text: str, options: OutputOptions, spotify: FakeSpotify, matcher: object) -> tuple[int, str, str]:
+def run_download(
+    text: str, options: OutputOptions, spotify: FakeSpotify, matcher: object
+) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     resolver = Resolver(spotify.service_urls(), spotify.credentials)
     pipeline = Pipeline(ServiceUrls(), matcher=matcher)  # type: ignore[arg-type]
@@ -68,16 +85,25 @@ def run_download(text: str, options: OutputOptions, spotify: FakeSpotify, matche
     return status, out.getvalue(), err.getvalue()
 
 
-def test_album_downloads_every_track(media: MediaServer, spotify: FakeSpotify, options: OutputOptions) -> None:
-    matcher = TitleMatcher({f"Tone {n}": candidate(media.url(name)) for n, name in
-                            ((1, "tone.m4a"), (2, "tone.webm"), (3, "tone.mp3"))})
+def test_album_downloads_every_track(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
+    matcher = TitleMatcher(
+        {
+            f"Tone {n}": candidate(media.url(name))
+            for n, name in ((1, "tone.m4a"), (2, "tone.webm"), (3, "tone.mp3"))
+        }
+    )
     options.template = "{album}/{track_number:02d} {title}.{ext}"
 
     status, out, err = run_download(f"spotify:album:{ALBUM_ID}", options, spotify, matcher)
 
     assert status == 0, out + err
     assert files_in(Path(options.folder)) == [
-        ".spotdesk-library.json", "Tones.m3u8", "Tones/01 Tone 1.mp3", "Tones/02 Tone 2.mp3",
+        ".spotdesk-library.json",
+        "Tones.m3u8",
+        "Tones/01 Tone 1.mp3",
+        "Tones/02 Tone 2.mp3",
         "Tones/03 Tone 3.mp3",
     ]
     tags = read_tags(Path(options.folder) / "Tones" / "02 Tone 2.mp3")
@@ -86,20 +112,28 @@ def test_album_downloads_every_track(media: MediaServer, spotify: FakeSpotify, o
     assert tags["cover_mime"] == "image/jpeg"
     playlist = (Path(options.folder) / "Tones.m3u8").read_text(encoding="utf-8").splitlines()
     assert [line for line in playlist if not line.startswith("#")] == [
-        "Tones/01 Tone 1.mp3", "Tones/02 Tone 2.mp3", "Tones/03 Tone 3.mp3",
+        "Tones/01 Tone 1.mp3",
+        "Tones/02 Tone 2.mp3",
+        "Tones/03 Tone 3.mp3",
     ]
     assert "Downloaded 3, skipped 0, needs review 0, failed 0" in out
 
 
-def test_one_failure_never_stops_others(media: MediaServer, spotify: FakeSpotify, options: OutputOptions) -> None:
+def test_one_failure_never_stops_others(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
     media.fail("tone.webm", 403)
-    matcher = TitleMatcher({
-        "Tone 1": candidate(media.url("tone.m4a")),
-        "Tone 2": candidate(media.url("tone.webm")),
-        "Tone 3": candidate(media.url("tone.mp3"), confidence=0.2),
-    })
+    matcher = TitleMatcher(
+        {
+            "Tone 1": candidate(media.url("tone.m4a")),
+            "Tone 2": candidate(media.url("tone.webm")),
+            "Tone 3": candidate(media.url("tone.mp3"), confidence=0.2),
+        }
+    )
 
-    status, out, _ = run_download(f"https://open.spotify.com/album/{ALBUM_ID}", options, spotify, matcher)
+    status, out, _ = run_download(
+        f"https://open.spotify.com/album/{ALBUM_ID}", options, spotify, matcher
+    )
 
     assert status == 1
     assert matcher.calls == ["Tone 1", "Tone 2", "Tone 3"]
@@ -112,7 +146,9 @@ def test_one_failure_never_stops_others(media: MediaServer, spotify: FakeSpotify
     assert "Tone 2" not in playlist
 
 
-def test_second_run_skips_everything(media: MediaServer, spotify: FakeSpotify, options: OutputOptions) -> None:
+def test_second_run_skips_everything(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
     matcher = TitleMatcher({f"Tone {n}": candidate(media.url("tone.m4a")) for n in (1, 2, 3)})
     run_download(f"spotify:album:{ALBUM_ID}", options, spotify, matcher)
     matcher.calls.clear()
@@ -124,11 +160,15 @@ def test_second_run_skips_everything(media: MediaServer, spotify: FakeSpotify, o
     assert "Downloaded 0, skipped 3, needs review 0, failed 0" in out
 
 
-def test_manual_pair_uses_given_audio(media: MediaServer, spotify: FakeSpotify, options: OutputOptions) -> None:
+def test_manual_pair_uses_given_audio(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
     track_id = spotify_data.synthetic_id("track", 2)
     matcher = TitleMatcher({})
 
-    status, out, _ = run_download(f"{media.url('tone.webm')}|spotify:track:{track_id}", options, spotify, matcher)
+    status, out, _ = run_download(
+        f"{media.url('tone.webm')}|spotify:track:{track_id}", options, spotify, matcher
+    )
 
     assert status == 0, out
     assert matcher.calls == []
@@ -147,7 +187,9 @@ def test_unknown_link_fails_with_reason(spotify: FakeSpotify, options: OutputOpt
 
 
 def test_invalid_text_is_usage_error(spotify: FakeSpotify, options: OutputOptions) -> None:
-    status, _, err = run_download("https://example.com/not-spotify", options, spotify, TitleMatcher({}))
+    status, _, err = run_download(
+        "https://example.com/not-spotify", options, spotify, TitleMatcher({})
+    )
 
     assert status == 2
     assert "not a Spotify link" in err
@@ -182,7 +224,9 @@ def test_display_redraws_live_line_on_terminal() -> None:
     display = ProgressDisplay(stream, 3, DownloadSummary())
 
     display.start_track("A - Song", 2)
-    display.update(Progress(Stage.DOWNLOADING, 0.45, bytes_done=10, bytes_total=20, speed=2048.0, eta=65))
+    display.update(
+        Progress(Stage.DOWNLOADING, 0.45, bytes_done=10, bytes_total=20, speed=2048.0, eta=65)
+    )
 
     text = stream.getvalue()
     assert text.startswith("\r[2/3] downloading  45% 2.0 KiB/s ETA 1:05 A - Song | done 0/3")
@@ -202,15 +246,31 @@ def test_summary_and_exit_status() -> None:
     assert "  failed        C: ffmpeg was not found. [ffmpeg.missing]" in text
 
 
-def test_command_runs_from_terminal(media: MediaServer, spotify: FakeSpotify, tmp_path: Path) -> None:
+def test_command_runs_from_terminal(
+    media: MediaServer, spotify: FakeSpotify, tmp_path: Path
+) -> None:
     track_id = spotify_data.synthetic_id("track", 1)
     environment = {**os.environ, **spotify.env, **spotify.credential_env}
     output = tmp_path / "music"
 
     completed = subprocess.run(
-        [sys.executable, "-m", "spotdesk", "download", f"{media.url('tone.m4a')}|spotify:track:{track_id}",
-         "-o", str(output), "--format", "m4a", "--template", "{artist}/{title}.{ext}"],
-        capture_output=True, text=True, timeout=120, env=environment,
+        [
+            sys.executable,
+            "-m",
+            "spotdesk",
+            "download",
+            f"{media.url('tone.m4a')}|spotify:track:{track_id}",
+            "-o",
+            str(output),
+            "--format",
+            "m4a",
+            "--template",
+            "{artist}/{title}.{ext}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
     )
 
     assert completed.returncode == 0, completed.stdout + completed.stderr
@@ -220,9 +280,20 @@ def test_command_runs_from_terminal(media: MediaServer, spotify: FakeSpotify, tm
 
 def test_command_rejects_bad_template(tmp_path: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "spotdesk", "download", "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
-         "-o", str(tmp_path), "--template", "{nope}.{ext}"],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "spotdesk",
+            "download",
+            "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+            "-o",
+            str(tmp_path),
+            "--template",
+            "{nope}.{ext}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
     assert completed.returncode == 2

@@ -9,8 +9,16 @@ import pytest
 
 from spotdesk.audio import fetch
 from spotdesk.audio.fetch import (
-    AgeRestricted, BotCheck, DownloadProgress, Fetcher, FetchError, Forbidden, GeoBlocked,
-    NetworkError, Unavailable, classify_failure,
+    AgeRestricted,
+    BotCheck,
+    DownloadProgress,
+    Fetcher,
+    FetchError,
+    Forbidden,
+    GeoBlocked,
+    NetworkError,
+    Unavailable,
+    classify_failure,
 )
 from spotdesk.errors import CancelledError
 from tests.audio_files.conftest import files_in
@@ -96,12 +104,21 @@ def test_fetch_refused_connection_is_network_error(tmp_path: Path) -> None:
     ("message", "error_class"),
     [
         ("ERROR: [youtube] abc: Sign in to confirm you're not a bot. Use --cookies", BotCheck),
-        ("ERROR: [youtube] abc: Sign in to confirm your age. This video may be inappropriate", AgeRestricted),
-        ("ERROR: [youtube] abc: The uploader has not made this video available in your country", GeoBlocked),
+        (
+            "ERROR: [youtube] abc: Sign in to confirm your age. This video may be inappropriate",
+            AgeRestricted,
+        ),
+        (
+            "ERROR: [youtube] abc: The uploader has not made this video available in your country",
+            GeoBlocked,
+        ),
         ("ERROR: unable to download video data: HTTP Error 403: Forbidden", Forbidden),
         ("ERROR: [youtube] abc: Video unavailable. This video has been removed", Unavailable),
         ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", Unavailable),
-        ("ERROR: Unable to download webpage: <urlopen error [Errno 111] Connection refused>", NetworkError),
+        (
+            "ERROR: Unable to download webpage: <urlopen error [Errno 111] Connection refused>",
+            NetworkError,
+        ),
         ("ERROR: Read timed out.", NetworkError),
     ],
 )

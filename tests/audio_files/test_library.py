@@ -65,7 +65,9 @@ def test_find_ignores_temporary_files(plain_mp3: Path, tmp_path: Path) -> None:
     assert LibraryIndex(tmp_path).find(make_track(), AudioFormat.MP3) is None
 
 
-def test_index_saved_and_reused(plain_mp3: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_index_saved_and_reused(
+    plain_mp3: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tagged_copy(plain_mp3, tmp_path / "x.mp3", spotify_id="4uLU6hMCjMI75M1A2tKUQC")
     LibraryIndex(tmp_path).find(make_track(), AudioFormat.MP3)
     saved = json.loads((tmp_path / INDEX_NAME).read_text())

@@ -11,10 +11,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from spotdesk.audio.naming import (
-    MAX_PART_BYTES, InvalidTemplate, NamingError, render_path, render_relative, truncate_utf8,
+    MAX_PART_BYTES,
+    InvalidTemplate,
+    NamingError,
+    render_path,
+    render_relative,
+    truncate_utf8,
 )
 from spotdesk.errors import UsageError
-from spotdesk.model import CollectionContext, DEFAULT_TEMPLATE, LinkKind
+from spotdesk.model import DEFAULT_TEMPLATE, CollectionContext, LinkKind
 from tests.audio_files.conftest import make_track
 
 WINDOWS_RESERVED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -64,7 +69,9 @@ def test_control_characters_removed() -> None:
     assert name("{title}.{ext}", title="tab\there\x00nul\x1fend\x7f") == "tab herenulend.mp3"
 
 
-@pytest.mark.parametrize("reserved", ["CON", "nul", "Com1", "LPT9", "aux", "PRN", "COM¹", "con.txt"])
+@pytest.mark.parametrize(
+    "reserved", ["CON", "nul", "Com1", "LPT9", "aux", "PRN", "COM¹", "con.txt"]
+)
 def test_reserved_windows_names(reserved: str) -> None:
     assert name("{title}.{ext}", title=reserved) == f"_{reserved}.mp3"
     assert name("{title}/x.{ext}", title=reserved) == f"_{reserved}/x.mp3"
@@ -175,7 +182,9 @@ def test_render_path_rejects_symlink_escape(tmp_path: Path) -> None:
     assert caught.value.code == "naming.invalid_path"
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     title=st.text(min_size=0, max_size=300),
     album=st.one_of(st.none(), st.text(max_size=300)),

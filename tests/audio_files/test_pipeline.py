@@ -18,7 +18,14 @@ from spotdesk.audio.tags import read_tags
 from spotdesk.config import ServiceUrls
 from spotdesk.errors import CancelledError, PausedError, SpotdeskError
 from spotdesk.model import (
-    AudioFormat, LinkKind, OutputOptions, OverwritePolicy, Progress, Resolution, SpotifyLink, Stage,
+    AudioFormat,
+    LinkKind,
+    OutputOptions,
+    OverwritePolicy,
+    Progress,
+    Resolution,
+    SpotifyLink,
+    Stage,
 )
 from spotdesk.pipeline import DurationMismatch, NoMatch, Pipeline, write_collection_playlist
 from tests.audio_files.conftest import StubMatcher, candidate, files_in, make_track
@@ -38,13 +45,16 @@ def audio_files(options: OutputOptions) -> list[str]:
 def leftovers(options: OutputOptions) -> list[str]:
     """Files that are neither audio nor the library index: temporaries, partial downloads."""
     return [
-        name for name in files_in(Path(options.folder))
+        name
+        for name in files_in(Path(options.folder))
         if not name.endswith(AUDIO_FILE_SUFFIXES) and not name.endswith(".spotdesk-library.json")
     ]
 
 
 @pytest.mark.parametrize("audio_format", list(AudioFormat))
-def test_run_produces_tagged_file(media: MediaServer, options: OutputOptions, audio_format: AudioFormat) -> None:
+def test_run_produces_tagged_file(
+    media: MediaServer, options: OutputOptions, audio_format: AudioFormat
+) -> None:
     options.format = audio_format
     track = make_track(cover_url=media.url("cover.jpg"))
     reports: list[Progress] = []
@@ -52,7 +62,9 @@ def test_run_produces_tagged_file(media: MediaServer, options: OutputOptions, au
     result = pipeline_for(media.url("tone.webm")).run(track, options, report=reports.append)
 
     assert result.status == "downloaded"
-    assert result.output_path == os.path.join(options.folder, f"Tyler, The Creator, Frank Ocean - Test Tone.{audio_format.value}")
+    assert result.output_path == os.path.join(
+        options.folder, f"Tyler, The Creator, Frank Ocean - Test Tone.{audio_format.value}"
+    )
     assert result.bytes_written == Path(result.output_path).stat().st_size
     tags = read_tags(Path(result.output_path))
     assert tags["artists"] == ["Tyler, The Creator", "Frank Ocean"]
@@ -70,7 +82,12 @@ def test_run_reports_stages_in_order(media: MediaServer, options: OutputOptions)
     stages = [report.stage for report in reports]
     first_seen = list(dict.fromkeys(stages))
     assert first_seen == [
-        Stage.SEARCHING, Stage.MATCHING, Stage.DOWNLOADING, Stage.CONVERTING, Stage.TAGGING, Stage.PLACING,
+        Stage.SEARCHING,
+        Stage.MATCHING,
+        Stage.DOWNLOADING,
+        Stage.CONVERTING,
+        Stage.TAGGING,
+        Stage.PLACING,
     ]
     fractions = [report.fraction for report in reports]
     assert fractions == sorted(fractions)
@@ -158,7 +175,8 @@ def test_run_network_error_stops_at_once(options: OutputOptions, media: MediaSer
     from spotdesk.audio.fetch import Fetcher
 
     pipeline = pipeline_for(
-        f"http://127.0.0.1:{port}/tone.m4a", f"http://127.0.0.1:{port}/tone.mp3",
+        f"http://127.0.0.1:{port}/tone.m4a",
+        f"http://127.0.0.1:{port}/tone.mp3",
         fetcher=Fetcher(extra_options=fetcher_options),
     )
 
@@ -396,7 +414,10 @@ def test_run_writes_lyrics_and_lrc_file(media: MediaServer, options: OutputOptio
     tags = read_tags(output)
     assert tags["lyrics_plain"] == "hello\nworld"
     assert tags["lyrics_synced"] == "[00:01.00]hello\n[00:02.00]world"
-    assert output.with_suffix(".lrc").read_text(encoding="utf-8") == "[00:01.00]hello\n[00:02.00]world\n"
+    assert (
+        output.with_suffix(".lrc").read_text(encoding="utf-8")
+        == "[00:01.00]hello\n[00:02.00]world\n"
+    )
 
 
 def test_run_lyrics_off_never_asks(media: MediaServer, options: OutputOptions) -> None:
@@ -409,7 +430,9 @@ def test_run_lyrics_off_never_asks(media: MediaServer, options: OutputOptions) -
 
 
 def test_collection_playlist_in_spotify_order(tmp_path: Path) -> None:
-    tracks = [make_track(id=f"t{number}", title=f"Song {number}", duration_ms=3000) for number in range(3)]
+    tracks = [
+        make_track(id=f"t{number}", title=f"Song {number}", duration_ms=3000) for number in range(3)
+    ]
     resolution = Resolution(SpotifyLink(LinkKind.ALBUM, "alb1"), "Best: Of/Hits", tracks)
     options = OutputOptions(folder=str(tmp_path))
     paths = {
@@ -428,4 +451,9 @@ def test_collection_playlist_in_spotify_order(tmp_path: Path) -> None:
 def test_collection_playlist_not_for_single_track(tmp_path: Path) -> None:
     resolution = Resolution(SpotifyLink(LinkKind.TRACK, "t0"), "Song", [make_track(id="t0")])
 
-    assert write_collection_playlist(resolution, {"t0": str(tmp_path / "x.mp3")}, OutputOptions(folder=str(tmp_path))) is None
+    assert (
+        write_collection_playlist(
+            resolution, {"t0": str(tmp_path / "x.mp3")}, OutputOptions(folder=str(tmp_path))
+        )
+        is None
+    )

@@ -13,7 +13,14 @@ from spotdesk.audio import tagformats
 from spotdesk.audio.convert import convert
 from spotdesk.audio.filesystem import DiskFull
 from spotdesk.audio.tags import (
-    Cover, TagData, TagError, UnsupportedFile, format_lrc, parse_lrc, read_tags, strip_timestamps,
+    Cover,
+    TagData,
+    TagError,
+    UnsupportedFile,
+    format_lrc,
+    parse_lrc,
+    read_tags,
+    strip_timestamps,
     write_tags,
 )
 from spotdesk.model import AudioFormat
@@ -24,10 +31,14 @@ PLAIN = "first line\nchorus, twice\nlast"
 
 
 @pytest.fixture(scope="session")
-def untagged(tones: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[AudioFormat, Path]:
+def untagged(
+    tones: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[AudioFormat, Path]:
     folder = tmp_path_factory.mktemp("untagged")
     return {
-        audio_format: convert(tones["m4a"], folder / f"tone.{audio_format.value}", audio_format, 96).path
+        audio_format: convert(
+            tones["m4a"], folder / f"tone.{audio_format.value}", audio_format, 96
+        ).path
         for audio_format in AudioFormat
     }
 
@@ -117,7 +128,9 @@ def test_tags_leave_out_unknown_values(
 
 
 @pytest.mark.parametrize("audio_format", [AudioFormat.MP3, AudioFormat.M4A, AudioFormat.FLAC])
-def test_tags_clean_flag(untagged: dict[AudioFormat, Path], tmp_path: Path, audio_format: AudioFormat) -> None:
+def test_tags_clean_flag(
+    untagged: dict[AudioFormat, Path], tmp_path: Path, audio_format: AudioFormat
+) -> None:
     path = copy_of(untagged, audio_format, tmp_path)
 
     write_tags(path, audio_format, TagData(title="Clean", explicit=False))
@@ -125,7 +138,9 @@ def test_tags_clean_flag(untagged: dict[AudioFormat, Path], tmp_path: Path, audi
     assert read_tags(path)["explicit"] is False
 
 
-def test_tags_mp4_rating_atom(untagged: dict[AudioFormat, Path], full_data: TagData, tmp_path: Path) -> None:
+def test_tags_mp4_rating_atom(
+    untagged: dict[AudioFormat, Path], full_data: TagData, tmp_path: Path
+) -> None:
     path = copy_of(untagged, AudioFormat.M4A, tmp_path)
 
     write_tags(path, AudioFormat.M4A, full_data)
@@ -155,7 +170,9 @@ def test_tags_plain_lyrics_only(untagged: dict[AudioFormat, Path], tmp_path: Pat
         assert tags["lyrics_synced"] is None, audio_format
 
 
-def test_tags_replace_old_tags(untagged: dict[AudioFormat, Path], full_data: TagData, tmp_path: Path) -> None:
+def test_tags_replace_old_tags(
+    untagged: dict[AudioFormat, Path], full_data: TagData, tmp_path: Path
+) -> None:
     path = copy_of(untagged, AudioFormat.FLAC, tmp_path)
     write_tags(path, AudioFormat.FLAC, full_data)
 

@@ -65,7 +65,7 @@ class _QuietServer(ThreadingHTTPServer):
 class Fault:
     """What the server does instead of serving a path normally."""
 
-    status: int | None = None  # answer with this HTTP status and a short body
+    status: int | None = None  # respond with this HTTP status and a short body
     body: bytes = b""
     hang_after: int | None = None  # send this many body bytes, then stall until released
 
@@ -73,9 +73,9 @@ class Fault:
 class MediaServer:
     """Serve files on 127.0.0.1 at `url(name)`, with throttling and fault injection.
 
-    `throttle(bytes_per_second)` slows every body; `fail(name, status)` answers that path
-    with an HTTP error; `hang(name, after)` stalls after `after` bytes until `release()`.
-    `requests` counts GET requests per path.
+    `throttle(bytes_per_second)` slows every body. `fail(name, status)` makes that path
+    return an HTTP error. `hang(name, after)` stalls after `after` bytes until `release()`.
+    `requests` counts GET and HEAD requests per path.
     """
 
     def __init__(self) -> None:
