@@ -215,8 +215,18 @@ class PublicPages:
         total = _int(next(iter(meta.get("music:song_count", [])), None))
         song_links = meta.get("music:song", [])
 
+        # NOTE: how many `music:song` tags a regular page carries is not documented; every
+        # one past the embed page's entries is used, and the rest count as not listed.
+        extra = song_links[listed:]
+        if extra:
+            log.info(
+                "reading %d more track pages for %s %s, one request each",
+                len(extra),
+                link.kind.value,
+                link.id,
+            )
         accounted = 0  # entries past the embed page that became a track or a skipped entry
-        for position, url in enumerate(song_links[listed:], start=listed + 1):
+        for position, url in enumerate(extra, start=listed + 1):
             if "/episode/" in url:
                 skipped.append(SkippedEntry(position, EPISODE, _EPISODE_MESSAGE))
                 accounted += 1
