@@ -28,6 +28,10 @@ ACTIVE_STATES = (TaskState.QUEUED.value, TaskState.RUNNING.value, TaskState.PAUS
 BACKOFF_BASE_SECONDS = 5.0
 BACKOFF_MAX_SECONDS = 600.0
 
+# How long removed task ids stay visible to `changes_since`. A reader whose cursor is older
+# than this misses those removals and should re-list the queue.
+TOMBSTONE_SECONDS = 7 * 24 * 3600.0
+
 # Error code of a task whose worker stopped renewing its lease too often.
 LEASE_EXPIRED_CODE = "store.lease_expired"
 

@@ -98,9 +98,12 @@ class MongoStore(MongoReading):
             raise LeaseLost(f"Task {task_id} is no longer leased with this token.")
         return doc
 
-    def _guarded_update(self, doc: dict[str, Any], fields: dict[str, Any]) -> bool:
-        """Update `doc` only if its state and flags are unchanged since it was read."""
-        guard = {key: doc.get(key) for key in ("_id", "state", "cancel_requested", "pause_requested", "lease_token")}
+    def _guarded_update(
+        self, doc: dict[str, Any], fields: dict[str, Any], also: tuple[str, ...] = ()
+    ) -> bool:
+        """Update `doc` only if its state, flags, lease and the fields `also` are unchanged."""
+        keys = ("_id", "state", "cancel_requested", "pause_requested", "lease_token", *also)
+        guard = {key: doc.get(key) for key in keys}
         return self._tasks.update_one(guard, self._stamp(fields)).matched_count == 1
 
     # ---- submission -----------------------------------------------------------------------
@@ -249,7 +252,7 @@ class MongoStore(MongoReading):
         reaped = 0
         for doc in self._tasks.find({"state": TaskState.RUNNING.value, "lease_until": {"$lt": now}}):
             fields = transitions.reap_fields(doc, now)
-            if not self._guarded_update(doc, fields):
+            if not self._guarded_update(doc, fields, also=("lease_until",)):
                 continue  # the worker renewed or finished it meanwhile
             reaped += 1
             if fields["state"] == TaskState.FAILED.value:
@@ -344,6 +347,7 @@ class MongoStore(MongoReading):
         self._db["removed_tasks"].insert_many(
             [{"change_seq": first + index, "task_id": task_id, "removed_at": now} for index, task_id in enumerate(ids)]
         )
+        self._db["removed_tasks"].delete_many({"removed_at": {"$lt": now - codec.TOMBSTONE_SECONDS}})
 
     # ---- catalog ----------------------------------------------------------------------------
 

@@ -345,6 +345,7 @@ class SqliteStore(SqliteCatalog):
                 "INSERT INTO removed_tasks (change_seq, id, removed_at) VALUES (?, ?, ?)",
                 (self._next_change(conn), row["id"], now),
             )
+        conn.execute("DELETE FROM removed_tasks WHERE removed_at < ?", (now - codec.TOMBSTONE_SECONDS,))
 
     # ---- reading --------------------------------------------------------------------------
 

@@ -153,3 +153,20 @@ def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def test_changes_include_late_write(mongo_store: MongoStore, options: OutputOptions) -> None:
+    cursor = mongo_store.changes_since(None).cursor
+    [first, second] = [result.task_id for result in mongo_store.submit(
+        [track_task(options, "a"), track_task(options, "b")]
+    )]
+    in_flight = mongo_store._take_numbers("change")  # a write that has its number but has not landed
+    mongo_store.request_pause([second])
+
+    early = mongo_store.changes_since(cursor)
+    mongo_store._tasks.update_one({"_id": first}, {"$set": {"change_seq": in_flight, "title": "late"}})
+    late = mongo_store.changes_since(early.cursor)
+
+    assert {task.id for task in early.tasks} == {first, second}
+    assert [task.id for task in late.tasks] == [first]
+    assert late.tasks[0].title == "late"
