@@ -16,15 +16,16 @@ from spotdesk.config import Settings
 from spotdesk.errors import SpotdeskError
 
 from . import downloads, events, system
-from .auth import RejectionLog, require_token
+from .auth import TokenGate, require_token
 from .backend import DEFAULT_POOL_SIZE, Backend
-from .errors import install_error_handlers
+from .errors import install_error_handlers, reject_unknown_query
 from .limits import DEFAULT_MAX_BODY_BYTES, BodySizeLimit
 from .token import ApiToken
 
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+HEALTH_PATH = f"{API_PREFIX}/health"
 
 DESCRIPTION = """\
 Submit Spotify links to the spotdesk download queue and follow their progress. The queue
@@ -84,20 +85,27 @@ def create_app(
     )
     app.state.backend = backend
     app.state.token = token
-    app.state.rejections = RejectionLog()
     app.state.workers_probe = workers_probe
     # Set again by the lifespan; present from the start so tests without it still work.
     app.state.shutdown = asyncio.Event()
 
     install_error_handlers(app)
+    # Starlette runs the middleware added last first: the token before the body limit.
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(TokenGate, token=token, public_paths=frozenset({HEALTH_PATH}))
 
-    protected = APIRouter(prefix=API_PREFIX, dependencies=[Depends(require_token)])
+    # The token is checked first, so an anonymous client learns nothing about parameters.
+    protected = APIRouter(
+        prefix=API_PREFIX,
+        dependencies=[Depends(require_token), Depends(reject_unknown_query)],
+    )
     protected.include_router(downloads.router)
     protected.include_router(events.router)
     protected.include_router(system.stats_router)
     app.include_router(protected)
-    app.include_router(system.health_router, prefix=API_PREFIX)
+    app.include_router(
+        system.health_router, prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query)]
+    )
     _add_openapi_routes(app)
     return app
 

@@ -9,8 +9,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .errors import ApiError
+from .errors import ApiError, error_response
 from .token import ApiToken
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,12 @@ bearer_scheme = HTTPBearer(
         "`SPOTDESK_API_TOKEN` on the server."
     ),
 )
+
+MISSING_TOKEN_MESSAGE = (
+    "Missing bearer token; send 'Authorization: Bearer TOKEN' with the token from "
+    "'spotdesk api --show-token'."
+)
+INVALID_TOKEN_MESSAGE = "Invalid bearer token; check 'spotdesk api --show-token'."
 
 # Rejected tokens are logged at most once per this many seconds, with a count, so a
 # client guessing tokens cannot flood the log.
@@ -54,10 +62,9 @@ class RejectionLog:
             suppressed, self._suppressed, self._last = self._suppressed, 0, now
         # The rejected value is not logged: it may be a real token for another service.
         log.warning(
-            "rejected an invalid API token from %s for %s (%d more rejections not logged)",
+            "rejected an invalid API token from %s for %s (%d rejections not logged before it)",
             client, path, suppressed,
         )
-
 
 
 async def require_token(
@@ -67,12 +74,46 @@ async def require_token(
     """Raise `Unauthorized` unless the request carries the API's bearer token."""
     token: ApiToken = request.app.state.token
     if credentials is None:
-        raise Unauthorized(
-            "Missing bearer token; send 'Authorization: Bearer TOKEN' with the token from "
-            "'spotdesk api --show-token'."
-        )
+        raise Unauthorized(MISSING_TOKEN_MESSAGE)
     if not token.matches(credentials.credentials):
-        client = request.client.host if request.client else "unknown"
-        rejections: RejectionLog = request.app.state.rejections
-        rejections.record(client, request.url.path)
-        raise Unauthorized("Invalid bearer token; check 'spotdesk api --show-token'.")
+        # `TokenGate` has logged the rejection already.
+        raise Unauthorized(INVALID_TOKEN_MESSAGE)
+
+
+class TokenGate:
+    """Check the bearer token before routing, body parsing and size limits.
+
+    The `require_token` dependency alone runs after FastAPI has parsed the body, so an
+    anonymous client sending malformed JSON would learn about validation before being
+    rejected. This ASGI middleware answers 401 first. `public_paths` need no token.
+    """
+
+    def __init__(self, app: ASGIApp, token: ApiToken, public_paths: frozenset[str]) -> None:
+        self.app = app
+        self.token = token
+        self.public_paths = public_paths
+        self.rejections = RejectionLog()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.public_paths:
+            await self.app(scope, receive, send)
+            return
+        problem = self._check(scope)
+        if problem is None:
+            await self.app(scope, receive, send)
+            return
+        response = error_response(
+            401, "api.unauthorized", problem, headers={"WWW-Authenticate": "Bearer"}
+        )
+        await response(scope, receive, send)
+
+    def _check(self, scope: Scope) -> str | None:
+        header = Headers(scope=scope).get("authorization", "")
+        scheme, _, credentials = header.partition(" ")
+        if scheme.lower() != "bearer" or not credentials.strip():
+            return MISSING_TOKEN_MESSAGE
+        if not self.token.matches(credentials.strip()):
+            client = scope.get("client")
+            self.rejections.record(client[0] if client else "unknown", scope["path"])
+            return INVALID_TOKEN_MESSAGE
+        return None

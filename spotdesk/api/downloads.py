@@ -75,6 +75,7 @@ def _backend(request: Request) -> Backend:
     summary="Submit links",
     responses={
         **_ERRORS,
+        400: {"model": ErrorResponse, "description": "The body is not valid JSON."},
         413: {"model": ErrorResponse, "description": "The request body is too large."},
         422: {
             "model": ErrorResponse,

@@ -7,6 +7,7 @@ Every error the API returns has the same shape: `{"error": {"code", "message",
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -125,11 +126,29 @@ async def _on_validation_error(request: Request, error: Exception) -> JSONRespon
 
 async def _on_http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    codes = {401: "api.unauthorized", 404: "api.not_found", 405: "api.method_not_allowed"}
+    codes = {
+        400: "api.bad_request",
+        401: "api.unauthorized",
+        404: "api.not_found",
+        405: "api.method_not_allowed",
+    }
     code = codes.get(error.status_code, f"api.http_{error.status_code}")
     message = error.detail if isinstance(error.detail, str) else "The request failed."
     headers = dict(error.headers) if error.headers else None
+    if error.status_code == 405:
+        headers = {**(headers or {}), "Allow": ", ".join(_allowed_methods(request))}
     return error_response(error.status_code, code, message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Starlette's 405 names only the first route matching the path, but `/downloads`
+    # has a GET route and a POST route, so the OpenAPI paths give the full list.
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, request.url.path):
+            methods.update(name.upper() for name in operations)
+    return sorted(methods)
 
 
 async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
@@ -137,6 +156,34 @@ async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:
     return error_response(
         500, "api.internal", "The server failed unexpectedly; the server log has the details."
     )
+
+
+async def reject_unknown_query(request: Request) -> None:
+    """Reject query parameters the route does not declare, so a typo is not ignored."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known: set[str] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        known.update(param.alias for param in current.query_params)
+        pending.extend(current.dependencies)
+    unknown = sorted(set(request.query_params.keys()) - known)
+    if unknown:
+        problems = [
+            Problem(location=f"query.{name}"[:200], code="invalid.unknown_parameter",
+                    message=f"Unknown query parameter {name!r}.")
+            for name in unknown
+        ]
+        allowed = ", ".join(sorted(known)) or "none"
+        raise ApiError(
+            422,
+            "api.invalid_request",
+            f"Unknown query parameter {unknown[0]!r}; this endpoint accepts: {allowed}.",
+            problems,
+        )
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -7,9 +7,9 @@ sizes are bytes and speeds bytes per second, as in `spotdesk.model`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from spotdesk.model import (
     NEEDS_REVIEW,
@@ -37,6 +37,8 @@ class ApiModel(BaseModel):
 
 class RequestModel(BaseModel):
     # Requests reject unknown fields, so a misspelt option is an error, not silently lost.
+    # Their numbers, booleans and strings are strict types, so `"priority": false` is an
+    # error rather than 0.
     model_config = ConfigDict(extra="forbid")
 
 
@@ -84,7 +86,7 @@ class ErrorResponse(ApiModel):
 class OutputOptionsIn(RequestModel):
     """Output options for the submitted links; omitted fields take the server's settings."""
 
-    folder: str | None = Field(
+    folder: StrictStr | None = Field(
         default=None,
         max_length=1024,
         description=(
@@ -94,10 +96,10 @@ class OutputOptionsIn(RequestModel):
         examples=["Jazz/Favourites"],
     )
     format: AudioFormat | None = Field(default=None, description="Audio format of the files.")
-    bitrate: int | None = Field(
+    bitrate: StrictInt | None = Field(
         default=None, ge=32, le=512, description="Bitrate in kbit/s; ignored for flac and wav."
     )
-    template: str | None = Field(
+    template: StrictStr | None = Field(
         default=None,
         max_length=512,
         description=(
@@ -106,9 +108,9 @@ class OutputOptionsIn(RequestModel):
         ),
         examples=["{artists} - {title}.{ext}"],
     )
-    lyrics: bool | None = Field(default=None, description="Embed lyrics when found.")
-    lrc_file: bool | None = Field(default=None, description="Write a `.lrc` file beside.")
-    force: bool | None = Field(
+    lyrics: StrictBool | None = Field(default=None, description="Embed lyrics when found.")
+    lrc_file: StrictBool | None = Field(default=None, description="Write a `.lrc` file beside.")
+    force: StrictBool | None = Field(
         default=None, description="Download again even when the track is in the library."
     )
     overwrite: OverwritePolicy | None = Field(
@@ -117,7 +119,7 @@ class OutputOptionsIn(RequestModel):
 
 
 class SubmitRequest(RequestModel):
-    links: list[str] = Field(
+    links: list[Annotated[StrictStr, Field(min_length=1, max_length=MAX_LINK_LENGTH)]] = Field(
         min_length=1,
         max_length=MAX_LINKS_PER_REQUEST,
         description=(
@@ -129,7 +131,7 @@ class SubmitRequest(RequestModel):
     options: OutputOptionsIn | None = Field(
         default=None, description="Output options; omitted means the server's settings."
     )
-    priority: int = Field(
+    priority: StrictInt = Field(
         default=0, ge=-100, le=100, description="Higher is claimed first; default 0."
     )
 

@@ -77,7 +77,9 @@ class EventReader:
 
 @contextmanager
 def read_events(
-    client: httpx.Client, params: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    client: httpx.Client,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Iterator[EventReader]:
     with client.stream(
         "GET", "/api/v1/events", params=params, headers=headers, timeout=httpx.Timeout(30.0)

@@ -48,7 +48,9 @@ def test_progress_arrives_live(api: RunningApi) -> None:
     with read_events(api.client) as reader, api.store() as store:
         report_download(store, child)
         reader.wait_for(
-            lambda events: any(e.data.get("stage") == "downloading" for e in task_events(events, child))
+            lambda events: any(
+                event.data.get("stage") == "downloading" for event in task_events(events, child)
+            )
         )
 
     progress = [e for e in task_events(reader.events, child) if e.data["stage"] == "downloading"]

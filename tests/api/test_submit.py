@@ -242,3 +242,29 @@ def test_priority_orders_claims(api: RunningApi) -> None:
     assert claimed is not None
     assert claimed.id == high["id"]
     assert claimed.id != low["id"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"links": [TRACK_LINKS[0]], "priority": False},
+        {"links": [TRACK_LINKS[0]], "priority": "1"},
+        {"links": [TRACK_LINKS[0]], "options": {"bitrate": "320"}},
+        {"links": [TRACK_LINKS[0]], "options": {"lyrics": "yes"}},
+        {"links": [123]},
+    ],
+)
+def test_loose_types_rejected(api: RunningApi, body: dict) -> None:
+    response = api.client.post(DOWNLOADS, json=body)
+
+    assert response.status_code == 422
+    assert task_count(api) == 0
+
+
+def test_non_json_body_gets_400(api: RunningApi) -> None:
+    response = api.client.post(
+        DOWNLOADS, content=b"links=x", headers={"Content-Type": "application/json"}
+    )
+
+    assert response.status_code in (400, 422)
+    assert response.json()["error"]["code"] in ("api.bad_request", "api.invalid_request")

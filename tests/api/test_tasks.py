@@ -315,3 +315,17 @@ def test_resubmit_after_delete_creates_task(api: RunningApi) -> None:
 
     assert response.json()["tasks"][0]["created"] is True
     assert response.json()["tasks"][0]["id"] != first
+
+
+def test_unknown_query_parameter_rejected(api: RunningApi) -> None:
+    response = api.client.get(DOWNLOADS, params={"stat": "queued"})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["problems"][0]["location"] == "query.stat"
+
+
+def test_wrong_method_lists_allowed(api: RunningApi) -> None:
+    response = api.client.put(DOWNLOADS)
+
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, POST"
