@@ -174,11 +174,16 @@ class WebApiClient:
     def pages(self, first: JsonObject, what: str) -> Iterator[JsonObject]:
         """Yield the items of a paging object and of every page its `next` links reach."""
         page: JsonObject | None = first
+        followed: set[str] = set()
         while page is not None:
             yield from page.get("items") or []
             next_url = page.get("next")
             if not next_url:
                 return
+            if next_url in followed:
+                log.warning("page link %s of %s repeats; stopping there", next_url, what)
+                return
+            followed.add(next_url)
             page = self._call(what, self._spotify._get, self._local_url(next_url))
 
     # -- lookups by id ---------------------------------------------------------------

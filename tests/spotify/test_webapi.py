@@ -340,3 +340,18 @@ def test_no_secret_in_debug_log(resolver: Resolver, caplog: pytest.LogCaptureFix
     resolver.resolve(track_link(RECORDED_TRACK))
     assert "fake-token-" not in caplog.text
     assert "Bearer ***" in caplog.text
+
+
+def test_repeating_next_link_stops(fake_spotify: FakeSpotify) -> None:
+    # A page whose `next` link points back at itself must not loop forever.
+    from spotdesk.spotify.webapi import WebApiClient
+
+    urls = fake_spotify.service_urls()
+    client = WebApiClient(urls.spotify_api, urls.spotify_accounts, fake_spotify.credentials)
+    next_url = fake_spotify.page_url("playlists/LoopingPlaylist0000000/items", offset=1)
+    fake_spotify.fail(
+        "/v1/playlists/LoopingPlaylist0000000/items", 200, body={"items": [], "next": next_url}
+    )
+    items = list(client.pages({"items": [{"n": 1}], "next": next_url}, "looping pages"))
+    assert items == [{"n": 1}]
+    assert fake_spotify.calls["/v1/playlists/LoopingPlaylist0000000/items"] == 1
