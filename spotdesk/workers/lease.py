@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 
 from spotdesk.errors import CancelledError, PausedError
-from spotdesk.store.contract import Flags, LeaseLost, Store, StoreUnavailable
+from spotdesk.store.contract import Flags, LeaseLost, Store, StoreError, StoreUnavailable
 from spotdesk.workers import protocol
 from spotdesk.workers.protocol import EventWriter
 
@@ -223,6 +223,11 @@ class Heartbeat(threading.Thread):
             log.warning("cannot renew the lease, the store is unavailable: %s", error, extra=extra)
             until = time.time() + heartbeat_interval(control.lease_seconds)
             self._events.emit(protocol.STORE_UNAVAILABLE, reason=str(error), until=until, task=control.task_id)
+            return
+        except StoreError as error:
+            # The thread must outlive one bad renewal; if renewals keep failing, the lease
+            # runs out and `check()` stops the task.
+            log.error("lease renewal failed: %s (%s)", error, error.code, extra=extra)
             return
         control.renewed(flags)
         self._events.emit(protocol.HEARTBEAT, task=control.task_id)
