@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from spotdesk.config import ServiceUrls
 from spotdesk.model import LinkKind, Resolution, SpotifyLink, Track
@@ -77,10 +78,15 @@ class Resolver:
         if link.kind in (LinkKind.EPISODE, LinkKind.SHOW):
             raise PodcastNotSupported(f"{link.url}: podcasts are not supported yet.")
         key = self._key(link.kind.value, link.id)
-        cached = self.cache.cache_get(key)
+        cached = self._cache_get(key)
         if cached is not None:
-            log.debug("using cached metadata for %s", link.uri)
-            return Resolution.from_dict(cached)
+            try:
+                resolution = Resolution.from_dict(cached)
+            except (KeyError, TypeError, ValueError) as error:
+                log.warning("ignoring unreadable cached metadata for %s: %r", link.uri, error)
+            else:
+                log.debug("using cached metadata for %s", link.uri)
+                return resolution
 
         resolution = self._resolve_uncached(link)
         key = self._key(link.kind.value, link.id)  # rejected credentials change the key
@@ -91,9 +97,9 @@ class Resolver:
             len(resolution.tracks),
             sum(entry.count for entry in resolution.skipped),
         )
-        self.cache.cache_put(key, resolution.to_dict(), CACHE_TTL[link.kind])
+        self._cache_put(key, resolution.to_dict(), CACHE_TTL[link.kind])
         for track in resolution.tracks:
-            self.cache.cache_put(
+            self._cache_put(
                 self._key("track-object", track.id), track.to_dict(), CACHE_TTL[LinkKind.TRACK]
             )
         return resolution
@@ -101,9 +107,12 @@ class Resolver:
     def track(self, track_id: str) -> Track:
         """Return one track by id, from the cache when it is fresh."""
         key = self._key("track-object", track_id)
-        cached = self.cache.cache_get(key)
+        cached = self._cache_get(key)
         if cached is not None:
-            return Track.from_dict(cached)
+            try:
+                return Track.from_dict(cached)
+            except (KeyError, TypeError, ValueError) as error:
+                log.warning("ignoring unreadable cached track %s: %r", track_id, error)
         link = SpotifyLink(LinkKind.TRACK, track_id)
         api = self._api()
         if api is None:
@@ -116,7 +125,7 @@ class Resolver:
             finally:
                 self._remember_batch_refusals()
         key = self._key("track-object", track_id)
-        self.cache.cache_put(key, track.to_dict(), CACHE_TTL[LinkKind.TRACK])
+        self._cache_put(key, track.to_dict(), CACHE_TTL[LinkKind.TRACK])
         return track
 
     def _resolve_uncached(self, link: SpotifyLink) -> Resolution:
@@ -165,7 +174,9 @@ class Resolver:
                 self._api_policy,
                 self._timeout,
             )
-            client.batch_refused = set(self.cache.cache_get(self._batch_key()) or [])
+            stored = self._cache_get(self._batch_key())
+            if isinstance(stored, list):
+                client.batch_refused = {kind for kind in stored if isinstance(kind, str)}
             self._known_refusals = set(client.batch_refused)
             self._api_source = WebApiSource(client)
         return self._api_source
@@ -175,11 +186,28 @@ class Resolver:
             return
         refused = self._api_source.client.batch_refused
         if refused != self._known_refusals:
-            self.cache.cache_put(self._batch_key(), sorted(refused), BATCH_REFUSALS_TTL)
+            self._cache_put(self._batch_key(), sorted(refused), BATCH_REFUSALS_TTL)
             self._known_refusals = set(refused)
 
     def _batch_key(self) -> str:
         return f"spotify:{CACHE_VERSION}:batch-refused"
+
+    # The cache only saves requests, so a failing cache (a store that is down, say) is
+    # logged and resolution goes on without it. Stores raise their own error types, hence
+    # the broad catch.
+
+    def _cache_get(self, key: str) -> Any | None:
+        try:
+            return self.cache.cache_get(key)
+        except Exception as error:  # noqa: BLE001
+            log.warning("reading the metadata cache failed for %s: %r", key, error)
+            return None
+
+    def _cache_put(self, key: str, value: Any, ttl_seconds: float) -> None:
+        try:
+            self.cache.cache_put(key, value, ttl_seconds)
+        except Exception as error:  # noqa: BLE001
+            log.warning("writing the metadata cache failed for %s: %r", key, error)
 
     def _key(self, kind: str, object_id: str) -> str:
         # Results read with working credentials carry more (ISRCs, albums) than public ones,

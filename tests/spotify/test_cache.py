@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from spotdesk.model import LinkKind, SpotifyLink
 from spotdesk.spotify.cache import InMemoryCache
 from spotdesk.spotify.resolver import Resolver
@@ -136,3 +138,28 @@ def test_rejected_credentials_cache_as_public(fake_spotify: FakeSpotify) -> None
     Resolver(fake_spotify.service_urls(), Credentials("wrong", "secret"), cache).resolve(ALBUM)
     assert any(":public:album:" in key for key in cache.rows)
     assert not any(":api:" in key for key in cache.rows)
+
+
+class BrokenCache:
+    def cache_get(self, key: str) -> Any | None:
+        raise RuntimeError("store is down")
+
+    def cache_put(self, key: str, value: Any, ttl_seconds: float) -> None:
+        raise RuntimeError("store is down")
+
+
+def test_broken_cache_does_not_stop_resolution(
+    fake_spotify: FakeSpotify, caplog: pytest.LogCaptureFixture
+) -> None:
+    resolver = Resolver(fake_spotify.service_urls(), fake_spotify.credentials, BrokenCache())
+    assert len(resolver.resolve(ALBUM).tracks) == 16
+    assert "store is down" in caplog.text
+
+
+def test_unreadable_cache_entry_ignored(fake_spotify: FakeSpotify) -> None:
+    cache = JsonFileLikeCache()
+    resolver = Resolver(fake_spotify.service_urls(), fake_spotify.credentials, cache)
+    resolver.resolve(ALBUM)
+    for key in cache.rows:
+        cache.rows[key] = json.dumps({"unexpected": True})
+    assert len(resolver.resolve(ALBUM).tracks) == 16
