@@ -1,5 +1,7 @@
 """Resolve links without credentials, from Spotify's public embed pages.
 
+Spotify does not document these pages; what follows is their structure as third-party
+scrapers reported it in 2026, and `PageNotUnderstood` is raised when a page differs.
 An embed page (`/embed/{kind}/{id}`) carries its object as JSON in
 `<script id="__NEXT_DATA__">`, under `props.pageProps.state.data.entity`. Collections list
 their tracks in `trackList` (`uri`, `title`, `subtitle` = the artists joined by a comma and
@@ -215,8 +217,8 @@ class PublicPages:
         total = _int(next(iter(meta.get("music:song_count", [])), None))
         song_links = meta.get("music:song", [])
 
-        # NOTE: how many `music:song` tags a regular page carries is not documented; every
-        # one past the embed page's entries is used, and the rest count as not listed.
+        # NOTE: how many `music:song` tags a regular page carries is not documented. Every
+        # tag past the embed page's entries is used, and the rest count as not listed.
         extra = song_links[listed:]
         if extra:
             log.info(

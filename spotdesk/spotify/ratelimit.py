@@ -1,8 +1,8 @@
 """How spotdesk waits when Spotify returns 429 Too Many Requests.
 
-A short wait is slept through inside the call; a wait that would block the thread for
-longer than `max_wait` seconds in total raises `RateLimited` carrying the time the limit
-lifts, so the queue can park the task and the GUI can show a countdown. After such an
+A short wait is slept through inside the call. A wait that would block the thread for
+longer than `max_wait` seconds in total raises `RateLimited` with the time the limit lifts,
+so the queue can park the task and the GUI can show a countdown. After such an
 error the policy rejects further calls until that time without contacting Spotify.
 """
 

@@ -3,8 +3,8 @@
 spotipy 2.26 hard-codes its base URLs, so the client overrides `Spotify.prefix` and the
 token URL (`SpotifyClientCredentials.OAUTH_TOKEN_URL`) on the instances. spotipy's own
 retries are replaced by a session that retries only connection failures and 5xx responses
-without honouring Retry-After, because urllib3 would otherwise sleep for as long as a 429
-asks (sometimes hours). 429s are handled by `RateLimitPolicy` instead.
+and ignores Retry-After. Otherwise urllib3 would sleep for as long as a 429 requests, which
+can be hours. 429s are handled by `RateLimitPolicy` instead.
 """
 
 from __future__ import annotations

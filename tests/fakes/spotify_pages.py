@@ -1,10 +1,10 @@
 """Public pages of the fake Spotify: embed pages with `__NEXT_DATA__` and regular pages.
 
-The shapes follow what Spotify's pages carried in 2026: the entity sits under
-`props.pageProps.state.data.entity`, collections list at most 100 tracks in `trackList`
-with the artists joined by a comma and a no-break space, and an unknown id returns 200
-with a `pageProps` that has no `state`. Regular pages carry `music:song_count` and one
-`music:song` meta tag per entry.
+Spotify does not document these pages; the shapes follow what third-party scrapers
+reported in 2026. The entity sits under `props.pageProps.state.data.entity`. Collections
+list at most 100 tracks in `trackList`, with the artists joined by a comma and a no-break
+space. An unknown id returns 200 with a `pageProps` that has no `state`. Regular pages
+carry `music:song_count` and one `music:song` meta tag per entry.
 """
 
 from __future__ import annotations
