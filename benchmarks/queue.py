@@ -20,6 +20,7 @@ Run: python3 benchmarks/queue.py            (about a minute on 2 cores, mostly f
      python3 benchmarks/queue.py --quick    (small sizes, a few seconds, for a smoke test)
 """
 
+# ruff: noqa: E402 - the imports below must follow the sys.path fix
 from __future__ import annotations
 
 import sys
@@ -31,7 +32,7 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-import argparse  # noqa: E402 - after the sys.path fix above, as are the imports below
+import argparse
 import json
 import multiprocessing
 import shutil
@@ -44,9 +45,9 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Barrier
 from typing import Any
 
-from spotdesk.model import OutputOptions, TaskKind  # noqa: E402
-from spotdesk.store.contract import NewTask  # noqa: E402
-from spotdesk.store.sqlite import SqliteStore  # noqa: E402
+from spotdesk.model import OutputOptions, TaskKind
+from spotdesk.store.contract import NewTask
+from spotdesk.store.sqlite import SqliteStore
 
 BATCH = 5000  # tasks per submit call while filling
 LEASE_SECONDS = 600.0
@@ -57,11 +58,18 @@ def fill(path: Path, size: int) -> None:
     options = OutputOptions(folder="/music")
     with SqliteStore(path) as store:
         for start in range(0, size, BATCH):
-            store.submit([
-                NewTask(kind=TaskKind.TRACK, link=f"https://open.spotify.com/track/{index:022d}",
-                        options=options, dedupe_key=f"track:{index}", title=f"Track {index}")
-                for index in range(start, min(start + size, start + BATCH, size))
-            ])
+            store.submit(
+                [
+                    NewTask(
+                        kind=TaskKind.TRACK,
+                        link=f"https://open.spotify.com/track/{index:022d}",
+                        options=options,
+                        dedupe_key=f"track:{index}",
+                        title=f"Track {index}",
+                    )
+                    for index in range(start, min(start + size, start + BATCH, size))
+                ]
+            )
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
@@ -89,7 +97,9 @@ def run(path: Path, processes: int, total_claims: int) -> dict[str, Any]:
     results = context.Queue()
     per_process = total_claims // processes
     workers = [
-        context.Process(target=claimer, args=(str(path), f"p{index}", per_process, barrier, results))
+        context.Process(
+            target=claimer, args=(str(path), f"p{index}", per_process, barrier, results)
+        )
         for index in range(processes)
     ]
     for worker in workers:
@@ -103,7 +113,9 @@ def run(path: Path, processes: int, total_claims: int) -> dict[str, Any]:
 
     ids = [task_id for _, owner_ids, _ in collected for task_id in owner_ids]
     claims = len(ids)
-    latencies = sorted(seconds for _, _, owner_latencies in collected for seconds in owner_latencies)
+    latencies = sorted(
+        seconds for _, _, owner_latencies in collected for seconds in owner_latencies
+    )
     return {
         "processes": processes,
         "claims": claims,
@@ -117,14 +129,30 @@ def run(path: Path, processes: int, total_claims: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000],
-                        help="queue sizes in tasks (default: 1000 10000 100000)")
-    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4],
-                        help="claiming process counts (default: 1 2 4)")
-    parser.add_argument("--claims", type=int, default=4000,
-                        help="claims per run, at most half the queue (default: 4000)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[1_000, 10_000, 100_000],
+        help="queue sizes in tasks (default: 1000 10000 100000)",
+    )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=[1, 2, 4],
+        help="claiming process counts (default: 1 2 4)",
+    )
+    parser.add_argument(
+        "--claims",
+        type=int,
+        default=4000,
+        help="claims per run, at most half the queue (default: 4000)",
+    )
     parser.add_argument("--quick", action="store_true", help="sizes 200 and 2000, 200 claims")
-    parser.add_argument("--dir", type=Path, help="folder for the database files (default: a temporary one)")
+    parser.add_argument(
+        "--dir", type=Path, help="folder for the database files (default: a temporary one)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.claims = [200, 2_000], 200
@@ -153,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def summarise(runs: list[dict[str, Any]], smallest: int, largest: int, processes: list[int]) -> dict[str, Any]:
+def summarise(
+    runs: list[dict[str, Any]], smallest: int, largest: int, processes: list[int]
+) -> dict[str, Any]:
     def pick(size: int, count: int) -> dict[str, Any]:
         return next(run for run in runs if run["queue"] == size and run["processes"] == count)
 

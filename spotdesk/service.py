@@ -77,22 +77,26 @@ class Service:
 
         new_tasks: list[NewTask] = []
         for link in parsed.links:
-            new_tasks.append(NewTask(
-                kind=TaskKind.RESOLVE,
-                link=link.url,
-                options=options,
-                dedupe_key=dedupe_key(TaskKind.RESOLVE, link.url, options),
-                priority=priority,
-            ))
+            new_tasks.append(
+                NewTask(
+                    kind=TaskKind.RESOLVE,
+                    link=link.url,
+                    options=options,
+                    dedupe_key=dedupe_key(TaskKind.RESOLVE, link.url, options),
+                    priority=priority,
+                )
+            )
         for pair in parsed.pairs:
-            new_tasks.append(NewTask(
-                kind=TaskKind.TRACK,
-                link=str(pair),
-                options=options,
-                dedupe_key=dedupe_key(TaskKind.TRACK, str(pair), options),
-                priority=priority,
-                chosen_url=pair.audio_url,
-            ))
+            new_tasks.append(
+                NewTask(
+                    kind=TaskKind.TRACK,
+                    link=str(pair),
+                    options=options,
+                    dedupe_key=dedupe_key(TaskKind.TRACK, str(pair), options),
+                    priority=priority,
+                    chosen_url=pair.audio_url,
+                )
+            )
         if not new_tasks:
             return report
 
@@ -100,8 +104,10 @@ class Service:
             report.accepted.append(SubmittedLink(new.link, submitted.task_id, submitted.created))
         log.info(
             "submitted %d links: %d new tasks, %d already queued, %d rejected",
-            len(report.accepted), report.created_count,
-            len(report.accepted) - report.created_count, len(report.rejected),
+            len(report.accepted),
+            report.created_count,
+            len(report.accepted) - report.created_count,
+            len(report.rejected),
         )
         return report
 
@@ -133,7 +139,9 @@ class Service:
             raise UsageError(f"{url!r} is not an http(s) URL; paste the audio page's address.")
         task = self.store.get(task_id)
         if task.kind is not TaskKind.TRACK:
-            raise InvalidTransition(f"Task {task_id} is a collection; choose a match for one track.")
+            raise InvalidTransition(
+                f"Task {task_id} is a collection; choose a match for one track."
+            )
         return self.store.retry([task_id], chosen_url=url.strip())
 
     # ---- actions on the whole queue -------------------------------------------------------

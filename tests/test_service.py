@@ -102,7 +102,9 @@ def test_options_digest_is_stable(tmp_path: Path) -> None:
     options = OutputOptions(folder=str(tmp_path))
 
     assert options_digest(options) == options_digest(OutputOptions(folder=str(tmp_path)))
-    assert options_digest(options) != options_digest(OutputOptions(folder=str(tmp_path), bitrate=320))
+    assert options_digest(options) != options_digest(
+        OutputOptions(folder=str(tmp_path), bitrate=320)
+    )
     assert dedupe_key(TaskKind.RESOLVE, TRACK, options).startswith(f"resolve:{TRACK}:")
 
 

@@ -22,23 +22,37 @@ ACTIONS = ("cancel", "pause", "resume", "retry", "remove")
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "queue", help="list and control tasks in the queue",
+        "queue",
+        help="list and control tasks in the queue",
         description="List and control tasks in the queue.",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--store", metavar="URI",
-                        help="queue to use: sqlite:///PATH or mongodb://HOST/DB (default: settings)")
+    common.add_argument(
+        "--store",
+        metavar="URI",
+        help="queue to use: sqlite:///PATH or mongodb://HOST/DB (default: settings)",
+    )
     common.add_argument("--json", action="store_true", help="print JSON instead of text")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     listing = actions.add_parser("list", parents=[common], help="list tasks in queue order")
-    listing.add_argument("--state", action="append", metavar="STATE",
-                         choices=["queued", "running", "paused", "done", "failed", "cancelled"],
-                         help="only tasks in this state (repeatable)")
+    listing.add_argument(
+        "--state",
+        action="append",
+        metavar="STATE",
+        choices=["queued", "running", "paused", "done", "failed", "cancelled"],
+        help="only tasks in this state (repeatable)",
+    )
     listing.add_argument("--parent", metavar="ID", help="only the tracks of this collection")
-    listing.add_argument("--top", action="store_true", help="only submitted links, not their tracks")
-    listing.add_argument("--review", action="store_true", help="only tracks that need a chosen match")
-    listing.add_argument("--limit", type=int, default=0, metavar="N", help="print at most N tasks (0: all)")
+    listing.add_argument(
+        "--top", action="store_true", help="only submitted links, not their tracks"
+    )
+    listing.add_argument(
+        "--review", action="store_true", help="only tracks that need a chosen match"
+    )
+    listing.add_argument(
+        "--limit", type=int, default=0, metavar="N", help="print at most N tasks (0: all)"
+    )
 
     for name, text in (
         ("cancel", "cancel tasks; running ones stop at their next progress write"),
@@ -50,9 +64,13 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         action = actions.add_parser(name, parents=[common], help=text)
         action.add_argument("ids", nargs="*", metavar="ID", help="task ids or unique prefixes")
         if name in ("pause", "resume"):
-            action.add_argument("--all", action="store_true", help=f"{name} every task that allows it")
+            action.add_argument(
+                "--all", action="store_true", help=f"{name} every task that allows it"
+            )
         if name == "retry":
-            action.add_argument("--url", help="audio URL to download instead of searching (one track)")
+            action.add_argument(
+                "--url", help="audio URL to download instead of searching (one track)"
+            )
 
     actions.add_parser("clear", parents=[common], help="delete done and cancelled tasks")
     return parser
@@ -146,7 +164,8 @@ def _format_line(task: Task) -> str:
         state += "*"  # a cancel or pause request is pending
     indent = "  " if task.parent_id else ""
     progress = f"{task.progress * 100:3.0f}%" if task.state.value == "running" else "    "
-    line = f"{task.id[:SHORT_ID]}  {state:<10} {task.kind.value:<7} {progress} {indent}{task.title or task.link}"
+    name = task.title or task.link
+    line = f"{task.id[:SHORT_ID]}  {state:<10} {task.kind.value:<7} {progress} {indent}{name}"
     if task.error_message and task.state.value != "done":
         line += f"  [{task.error_code}: {task.error_message}]"
     return line
@@ -172,7 +191,9 @@ def _resolve_id(store: Store, text: str) -> str:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise TaskNotFound(f"No task id starts with {text!r}; run 'spotdesk queue list' to see them.")
+        raise TaskNotFound(
+            f"No task id starts with {text!r}; run 'spotdesk queue list' to see them."
+        )
     raise UsageError(f"The prefix {text!r} matches {len(matches)} tasks; give more characters.")
 
 

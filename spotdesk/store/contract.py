@@ -97,7 +97,8 @@ class NewTask:
     kind: TaskKind
     link: str
     options: OutputOptions
-    dedupe_key: str  # equal keys while a task is active (queued/running/paused) = one task
+    # Equal keys while a task is active (queued/running/paused) make one task; None never dedupes.
+    dedupe_key: str | None
     parent_id: str | None = None
     position: int | None = None
     priority: int = 0

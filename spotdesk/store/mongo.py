@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,13 +41,13 @@ class MongoStore(MongoReading):
 
     def __init__(self, uri: str, client: MongoClient[dict[str, Any]] | None = None) -> None:
         self.uri = uri
-        options = {} if "serverSelectionTimeoutMS" in uri else {
-            "serverSelectionTimeoutMS": DEFAULT_TIMEOUT_MS, "connectTimeoutMS": DEFAULT_TIMEOUT_MS,
-        }
+        options: dict[str, Any] = {}
+        if "serverSelectionTimeoutMS" not in uri:
+            options["serverSelectionTimeoutMS"] = DEFAULT_TIMEOUT_MS
+            options["connectTimeoutMS"] = DEFAULT_TIMEOUT_MS
         self._client: MongoClient[dict[str, Any]] = client or MongoClient(uri, **options)
         self._db = self._client.get_default_database(default="spotdesk")
         self._tasks: Collection[dict[str, Any]] = self._db["tasks"]
-        self._lock = threading.Lock()
         self.clock = ServerClock(self._db)
         translated(ensure_schema)(self._db)
 
@@ -59,7 +58,9 @@ class MongoStore(MongoReading):
         for _ in range(_RETRIES):
             try:
                 doc = self._db["counters"].find_one_and_update(
-                    {"_id": name}, {"$inc": {"value": count}}, upsert=True,
+                    {"_id": name},
+                    {"$inc": {"value": count}},
+                    upsert=True,
                     return_document=ReturnDocument.AFTER,
                 )
             except DuplicateKeyError:
@@ -86,14 +87,18 @@ class MongoStore(MongoReading):
             update[0]["$set"].update(extra)
         doc = self._tasks.find_one_and_update(
             {"_id": task_id, "lease_token": token, "state": TaskState.RUNNING.value},
-            update, projection=_FLAGS, return_document=ReturnDocument.AFTER,
+            update,
+            projection=_FLAGS,
+            return_document=ReturnDocument.AFTER,
         )
         if doc is None:
             raise LeaseLost(f"Task {task_id} is no longer leased with this token.")
         return doc
 
     def _leased_doc(self, task_id: str, token: str) -> dict[str, Any]:
-        doc = self._tasks.find_one({"_id": task_id, "lease_token": token, "state": TaskState.RUNNING.value})
+        doc = self._tasks.find_one(
+            {"_id": task_id, "lease_token": token, "state": TaskState.RUNNING.value}
+        )
         if doc is None:
             raise LeaseLost(f"Task {task_id} is no longer leased with this token.")
         return doc
@@ -124,13 +129,16 @@ class MongoStore(MongoReading):
                 return Submitted(self._insert(new, seq), created=True)
             except DuplicateKeyError:
                 continue  # another process inserted the same key just now: read it back
-        raise SpotdeskError(f"Submitting {new.link} kept colliding with concurrent changes.", retryable=True)
+        raise SpotdeskError(
+            f"Submitting {new.link} kept colliding with concurrent changes.", retryable=True
+        )
 
     def _active_with_key(self, dedupe_key: str | None) -> str | None:
         if dedupe_key is None:
             return None
         doc = self._tasks.find_one(
-            {"dedupe_key": dedupe_key, "state": {"$in": list(codec.ACTIVE_STATES)}}, projection={"_id": 1}
+            {"dedupe_key": dedupe_key, "state": {"$in": list(codec.ACTIVE_STATES)}},
+            projection={"_id": 1},
         )
         return None if doc is None else str(doc["_id"])
 
@@ -149,14 +157,22 @@ class MongoStore(MongoReading):
         self, owner: str, lease_seconds: float, kinds: Sequence[TaskKind] | None = None
     ) -> Task | None:
         query = self._claim_query(kinds)
-        update = self._stamp({
-            "state": TaskState.RUNNING.value, "owner": owner, "lease_token": codec.new_token(),
-            "cancel_requested": False, "pause_requested": False,
-        })
+        update = self._stamp(
+            {
+                "state": TaskState.RUNNING.value,
+                "owner": owner,
+                "lease_token": codec.new_token(),
+                "cancel_requested": False,
+                "pause_requested": False,
+            }
+        )
         update[0]["$set"]["lease_until"] = {"$add": [NOW_SECONDS, lease_seconds]}
         update[0]["$set"]["attempts"] = {"$add": ["$attempts", 1]}
         doc = self._tasks.find_one_and_update(
-            query, update, sort=[("priority", -1), ("seq", 1)], hint=CLAIM_INDEX,
+            query,
+            update,
+            sort=[("priority", -1), ("seq", 1)],
+            hint=CLAIM_INDEX,
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:
@@ -165,7 +181,10 @@ class MongoStore(MongoReading):
         return codec.task_from_record(doc)
 
     def _claim_query(self, kinds: Sequence[TaskKind] | None) -> dict[str, Any]:
-        query: dict[str, Any] = {"state": TaskState.QUEUED.value, "not_before": {"$lte": self.clock.now()}}
+        query: dict[str, Any] = {
+            "state": TaskState.QUEUED.value,
+            "not_before": {"$lte": self.clock.now()},
+        }
         if kinds:
             query["kind"] = {"$in": [kind.value for kind in kinds]}
         return query
@@ -184,7 +203,9 @@ class MongoStore(MongoReading):
 
     @translated
     def heartbeat(self, task_id: str, token: str, lease_seconds: float) -> Flags:
-        doc = self._leased_update(task_id, token, {}, {"lease_until": {"$add": [NOW_SECONDS, lease_seconds]}})
+        doc = self._leased_update(
+            task_id, token, {}, {"lease_until": {"$add": [NOW_SECONDS, lease_seconds]}}
+        )
         return Flags(bool(doc.get("cancel_requested")), bool(doc.get("pause_requested")))
 
     @translated
@@ -196,13 +217,18 @@ class MongoStore(MongoReading):
     def add_children(self, task_id: str, token: str, children: Sequence[NewTask]) -> list[str]:
         self._leased_update(task_id, token, {"child_count": len(children)})
         first_seq = self._take_numbers("seq", max(len(children), 1))
-        return [self._add_child(task_id, child, first_seq + index) for index, child in enumerate(children)]
+        return [
+            self._add_child(task_id, child, first_seq + index)
+            for index, child in enumerate(children)
+        ]
 
     def _add_child(self, parent_id: str, child: NewTask, seq: int) -> str:
         child.parent_id = parent_id
         for _ in range(_RETRIES):
             if child.position is not None:
-                existing = self._tasks.find_one({"parent_id": parent_id, "position": child.position}, {"_id": 1})
+                existing = self._tasks.find_one(
+                    {"parent_id": parent_id, "position": child.position}, {"_id": 1}
+                )
                 if existing is not None:
                     return str(existing["_id"])
             if self._active_with_key(child.dedupe_key) is not None:
@@ -214,11 +240,15 @@ class MongoStore(MongoReading):
                 return self._insert(child, seq)
             except DuplicateKeyError:
                 continue  # a concurrent insert took the key or the position: look again
-        raise SpotdeskError(f"Creating track {child.position} of {parent_id} kept colliding.", retryable=True)
+        raise SpotdeskError(
+            f"Creating track {child.position} of {parent_id} kept colliding.", retryable=True
+        )
 
     @translated
     def complete(self, task_id: str, token: str, outcome: Outcome) -> None:
-        doc = self._leased_update(task_id, token, transitions.complete_fields(outcome, self.clock.now()))
+        doc = self._leased_update(
+            task_id, token, transitions.complete_fields(outcome, self.clock.now())
+        )
         for metric, amount in transitions.completion_metrics(doc["kind"], outcome).items():
             self._count(metric, amount)
 
@@ -250,38 +280,64 @@ class MongoStore(MongoReading):
     def reap_expired(self) -> int:
         now = self.clock.now()
         reaped = 0
-        for doc in self._tasks.find({"state": TaskState.RUNNING.value, "lease_until": {"$lt": now}}):
+        for doc in self._tasks.find(
+            {"state": TaskState.RUNNING.value, "lease_until": {"$lt": now}}
+        ):
             fields = transitions.reap_fields(doc, now)
             if not self._guarded_update(doc, fields, also=("lease_until",)):
                 continue  # the worker renewed or finished it meanwhile
             reaped += 1
             if fields["state"] == TaskState.FAILED.value:
                 self._count(f"failure:{codec.LEASE_EXPIRED_CODE}", 1)
-            log.warning("lease of task %s held by %s expired; task is now %s",
-                        doc["_id"], doc.get("owner"), fields["state"])
+            log.warning(
+                "lease of task %s held by %s expired; task is now %s",
+                doc["_id"],
+                doc.get("owner"),
+                fields["state"],
+            )
         return reaped
 
     # ---- user side ------------------------------------------------------------------------
 
     @translated
     def request_cancel(self, task_ids: Iterable[str]) -> list[str]:
-        return self._apply(task_ids, "cancel", lambda doc: transitions.cancel_fields(
-            TaskState(doc["state"]), bool(doc.get("cancel_requested")), self.clock.now()))
+        return self._apply(
+            task_ids,
+            "cancel",
+            lambda doc: transitions.cancel_fields(
+                TaskState(doc["state"]), bool(doc.get("cancel_requested")), self.clock.now()
+            ),
+        )
 
     @translated
     def request_pause(self, task_ids: Iterable[str]) -> list[str]:
-        return self._apply(task_ids, "pause", lambda doc: transitions.pause_fields(
-            TaskState(doc["state"]), bool(doc.get("pause_requested"))))
+        return self._apply(
+            task_ids,
+            "pause",
+            lambda doc: transitions.pause_fields(
+                TaskState(doc["state"]), bool(doc.get("pause_requested"))
+            ),
+        )
 
     @translated
     def resume(self, task_ids: Iterable[str]) -> list[str]:
-        return self._apply(task_ids, "resume", lambda doc: transitions.resume_fields(
-            TaskState(doc["state"]), bool(doc.get("pause_requested"))))
+        return self._apply(
+            task_ids,
+            "resume",
+            lambda doc: transitions.resume_fields(
+                TaskState(doc["state"]), bool(doc.get("pause_requested"))
+            ),
+        )
 
     @translated
     def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
-        return self._apply(task_ids, "retry", lambda doc: transitions.retry_fields(
-            TaskState(doc["state"]), chosen_url if doc["kind"] == TaskKind.TRACK.value else None))
+        return self._apply(
+            task_ids,
+            "retry",
+            lambda doc: transitions.retry_fields(
+                TaskState(doc["state"]), chosen_url if doc["kind"] == TaskKind.TRACK.value else None
+            ),
+        )
 
     def _apply(self, task_ids: Iterable[str], action: str, fields_for: Any) -> list[str]:
         requested = list(dict.fromkeys(task_ids))
@@ -323,15 +379,22 @@ class MongoStore(MongoReading):
     @translated
     def clear_finished(self) -> int:
         finished = ["done", "cancelled"]
-        candidates = list(self._tasks.find({"state": {"$in": finished}}, {"_id": 1, "parent_id": 1}))
+        candidates = list(
+            self._tasks.find({"state": {"$in": finished}}, {"_id": 1, "parent_id": 1})
+        )
         ids = {str(doc["_id"]) for doc in candidates}
         parents = {doc["parent_id"] for doc in candidates if doc.get("parent_id")}
-        existing_parents = {doc["_id"] for doc in self._tasks.find({"_id": {"$in": list(parents)}}, {"_id": 1})}
-        busy = set(self._tasks.distinct(
-            "parent_id", {"parent_id": {"$in": list(ids)}, "state": {"$nin": finished}}
-        ))
+        existing_parents = {
+            doc["_id"] for doc in self._tasks.find({"_id": {"$in": list(parents)}}, {"_id": 1})
+        }
+        busy = set(
+            self._tasks.distinct(
+                "parent_id", {"parent_id": {"$in": list(ids)}, "state": {"$nin": finished}}
+            )
+        )
         roots = [
-            str(doc["_id"]) for doc in candidates
+            str(doc["_id"])
+            for doc in candidates
             if doc["_id"] not in busy and doc.get("parent_id") not in existing_parents
         ]
         docs = self._with_children(roots) if roots else []
@@ -345,9 +408,14 @@ class MongoStore(MongoReading):
         first = self._take_numbers("change", len(ids))
         now = self.clock.now()
         self._db["removed_tasks"].insert_many(
-            [{"change_seq": first + index, "task_id": task_id, "removed_at": now} for index, task_id in enumerate(ids)]
+            [
+                {"change_seq": first + index, "task_id": task_id, "removed_at": now}
+                for index, task_id in enumerate(ids)
+            ]
         )
-        self._db["removed_tasks"].delete_many({"removed_at": {"$lt": now - codec.TOMBSTONE_SECONDS}})
+        self._db["removed_tasks"].delete_many(
+            {"removed_at": {"$lt": now - codec.TOMBSTONE_SECONDS}}
+        )
 
     # ---- catalog ----------------------------------------------------------------------------
 
@@ -361,7 +429,9 @@ class MongoStore(MongoReading):
         # JSON text, because BSON field names must not contain "." or start with "$".
         text = json.dumps(value, ensure_ascii=False)
         self._db["catalog"].update_one(
-            {"_id": key}, {"$set": {"value": text, "expires_at": self.clock.now() + ttl_seconds}}, upsert=True
+            {"_id": key},
+            {"$set": {"value": text, "expires_at": self.clock.now() + ttl_seconds}},
+            upsert=True,
         )
 
     def close(self) -> None:

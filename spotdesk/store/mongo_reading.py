@@ -44,11 +44,15 @@ class MongoReading(Store):
             try:
                 query["seq"] = {"$gt": int(cursor)}
             except ValueError:
-                raise InvalidCursor(f"Invalid cursor {cursor!r}; pass a cursor this store returned.") from None
+                raise InvalidCursor(
+                    f"Invalid cursor {cursor!r}; pass a cursor this store returned."
+                ) from None
         docs = list(self._tasks.find(query).sort("seq", 1).limit(limit + 1))
         more = len(docs) > limit
         docs = docs[:limit]
-        return TaskPage([codec.task_from_record(doc) for doc in docs], str(docs[-1]["seq"]) if more else None)
+        return TaskPage(
+            [codec.task_from_record(doc) for doc in docs], str(docs[-1]["seq"]) if more else None
+        )
 
     @translated
     def changes_since(self, cursor: str | None, limit: int = 1000) -> Changes:
@@ -56,7 +60,7 @@ class MongoReading(Store):
             counter = self._db["counters"].find_one({"_id": "change"})
             return Changes([], [], str(counter["value"] if counter else 0))
         position = ChangeCursor.decode(cursor)
-        query = {"change_seq": {"$gt": position.after}}
+        query: dict[str, Any] = {"change_seq": {"$gt": position.after}}
         if position.gaps:
             query = {"$or": [query, {"change_seq": {"$in": list(position.gaps)}}]}
         docs = list(self._tasks.find(query).sort("change_seq", 1).limit(limit))
@@ -64,7 +68,9 @@ class MongoReading(Store):
 
         events = sorted(docs + removed, key=lambda doc: int(doc["change_seq"]))[:limit]
         numbers = [int(doc["change_seq"]) for doc in events]
-        last = max([number for number in numbers if number > position.after], default=position.after)
+        last = max(
+            [number for number in numbers if number > position.after], default=position.after
+        )
         next_position = position.advance(numbers, last, time.time())
         return Changes(
             tasks=[codec.task_from_record(doc) for doc in events if "kind" in doc],
@@ -72,14 +78,18 @@ class MongoReading(Store):
             cursor=next_position.encode(),
         )
 
-    def wait_for_changes(self, cursor: str | None, timeout: float, poll_interval: float = 0.5) -> Changes:
+    def wait_for_changes(
+        self, cursor: str | None, timeout: float, poll_interval: float = 0.5
+    ) -> Changes:
         """Wake on a change stream where the server offers one, else poll."""
         if cursor is None:
             cursor = self.changes_since(None).cursor
         deadline = time.monotonic() + timeout
         if self._change_streams:
             try:
-                with self._db.watch(max_await_time_ms=int(max(poll_interval, 0.05) * 1000)) as stream:
+                with self._db.watch(
+                    max_await_time_ms=int(max(poll_interval, 0.05) * 1000)
+                ) as stream:
                     while True:
                         changes = self.changes_since(cursor)
                         if changes.tasks or changes.removed_ids or time.monotonic() >= deadline:
@@ -96,11 +106,18 @@ class MongoReading(Store):
     @translated
     def counts(self) -> dict[str, int]:
         result = {state.value: 0 for state in TaskState}
-        pipeline = [{"$match": {"kind": TaskKind.TRACK.value}}, {"$group": {"_id": "$state", "n": {"$sum": 1}}}]
+        pipeline: list[dict[str, Any]] = [
+            {"$match": {"kind": TaskKind.TRACK.value}},
+            {"$group": {"_id": "$state", "n": {"$sum": 1}}},
+        ]
         for row in self._tasks.aggregate(pipeline):
             result[str(row["_id"])] = int(row["n"])
         result["needs_review"] = self._tasks.count_documents(
-            {"kind": TaskKind.TRACK.value, "state": TaskState.FAILED.value, "error_code": NEEDS_REVIEW}
+            {
+                "kind": TaskKind.TRACK.value,
+                "state": TaskState.FAILED.value,
+                "error_code": NEEDS_REVIEW,
+            }
         )
         return result
 
@@ -126,7 +143,8 @@ class MongoReading(Store):
         day = datetime.fromtimestamp(self.clock.now(), UTC).strftime("%Y-%m-%d")
         # One document per (day, metric): error codes contain "." and cannot be field names.
         self._db["day_stats"].update_one(
-            {"_id": f"{day}|{metric}"}, {"$inc": {"value": amount}, "$set": {"day": day, "metric": metric}},
+            {"_id": f"{day}|{metric}"},
+            {"$inc": {"value": amount}, "$set": {"day": day, "metric": metric}},
             upsert=True,
         )
 

@@ -27,14 +27,18 @@ NOW_SECONDS: dict[str, Any] = {"$divide": [{"$toLong": "$$NOW"}, 1000]}
 
 TASK_INDEXES = [
     # Claim: queued tasks by priority, then submission order.
-    IndexModel([("state", ASCENDING), ("priority", DESCENDING), ("seq", ASCENDING)], name=CLAIM_INDEX),
+    IndexModel(
+        [("state", ASCENDING), ("priority", DESCENDING), ("seq", ASCENDING)], name=CLAIM_INDEX
+    ),
     # Reaper: running tasks by lease expiry.
     IndexModel([("state", ASCENDING), ("lease_until", ASCENDING)], name="lease_expiry"),
     # A collection's tracks in order.
     IndexModel([("parent_id", ASCENDING), ("seq", ASCENDING)], name="by_parent"),
     # One child per (parent, position), so a re-run resolve creates no duplicates.
     IndexModel(
-        [("parent_id", ASCENDING), ("position", ASCENDING)], name="child_position", unique=True,
+        [("parent_id", ASCENDING), ("position", ASCENDING)],
+        name="child_position",
+        unique=True,
         partialFilterExpression={"parent_id": {"$type": "string"}, "position": {"$type": "number"}},
     ),
     IndexModel([("seq", ASCENDING)], name="seq", unique=True),
@@ -42,8 +46,13 @@ TASK_INDEXES = [
     IndexModel([("change_seq", ASCENDING)], name="changes"),
     # At most one active task per dedupe key.
     IndexModel(
-        [("dedupe_key", ASCENDING)], name="active_dedupe", unique=True,
-        partialFilterExpression={"dedupe_key": {"$type": "string"}, "state": {"$in": list(ACTIVE_STATES)}},
+        [("dedupe_key", ASCENDING)],
+        name="active_dedupe",
+        unique=True,
+        partialFilterExpression={
+            "dedupe_key": {"$type": "string"},
+            "state": {"$in": list(ACTIVE_STATES)},
+        },
     ),
 ]
 
@@ -141,13 +150,16 @@ class ChangeCursor:
                 gaps[int(number)] = float(seen)
             return cls(int(head), gaps)
         except ValueError:
-            raise InvalidCursor(f"Invalid cursor {text!r}; pass a cursor this store returned.") from None
+            raise InvalidCursor(
+                f"Invalid cursor {text!r}; pass a cursor this store returned."
+            ) from None
 
     def advance(self, seen: Iterable[int], last: int, now: float) -> ChangeCursor:
         """Return the cursor after reading the changes numbered `seen`, up to `last`."""
         seen_set = set(seen)
         gaps = {
-            number: first for number, first in self.gaps.items()
+            number: first
+            for number, first in self.gaps.items()
             if number not in seen_set and now - first < GAP_SECONDS
         }
         for number in range(max(self.after + 1, last - GAP_WINDOW + 1), last + 1):

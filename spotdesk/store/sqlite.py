@@ -111,7 +111,11 @@ class SqliteStore(SqliteCatalog):
         return int(row[0])
 
     def _set(
-        self, conn: sqlite3.Connection, where: str, params: Sequence[Any], fields: dict[str, Any],
+        self,
+        conn: sqlite3.Connection,
+        where: str,
+        params: Sequence[Any],
+        fields: dict[str, Any],
         returning: str = "cancel_requested, pause_requested",
     ) -> sqlite3.Row | None:
         """Update the rows matching `where` with `fields`; return the first row's `returning`."""
@@ -122,7 +126,9 @@ class SqliteStore(SqliteCatalog):
         sql = f"UPDATE tasks SET {assignments} WHERE {where} RETURNING {returning}"
         return conn.execute(sql, [*_sql_values(values.values()), *params]).fetchone()
 
-    def _leased_set(self, conn: sqlite3.Connection, task_id: str, token: str, fields: dict[str, Any]) -> Flags:
+    def _leased_set(
+        self, conn: sqlite3.Connection, task_id: str, token: str, fields: dict[str, Any]
+    ) -> Flags:
         row = self._set(conn, _LEASED, (task_id, token), fields)
         if row is None:
             raise LeaseLost(f"Task {task_id} is no longer leased with this token.")
@@ -151,7 +157,8 @@ class SqliteStore(SqliteCatalog):
         if dedupe_key is None:
             return None
         row = conn.execute(
-            "SELECT id FROM tasks WHERE dedupe_key = ? AND state IN ('queued', 'running', 'paused')",
+            "SELECT id FROM tasks WHERE dedupe_key = ?"
+            " AND state IN ('queued', 'running', 'paused')",
             (dedupe_key,),
         ).fetchone()
         return None if row is None else str(row["id"])
@@ -181,7 +188,8 @@ class SqliteStore(SqliteCatalog):
             row = conn.execute(
                 "UPDATE tasks SET state = 'running', owner = ?, lease_token = ?, lease_until = ?,"
                 " attempts = attempts + 1, updated_at = ?, change_seq = ?, cancel_requested = 0,"
-                f" pause_requested = 0 WHERE seq = ({claim_subquery(len(kinds or ()))}) RETURNING *",
+                " pause_requested = 0"
+                f" WHERE seq = ({claim_subquery(len(kinds or ()))}) RETURNING *",
                 params,
             ).fetchone()
             if row is None:
@@ -193,7 +201,9 @@ class SqliteStore(SqliteCatalog):
 
     def heartbeat(self, task_id: str, token: str, lease_seconds: float) -> Flags:
         with self._write() as conn:
-            return self._leased_set(conn, task_id, token, {"lease_until": time.time() + lease_seconds})
+            return self._leased_set(
+                conn, task_id, token, {"lease_until": time.time() + lease_seconds}
+            )
 
     def report_progress(self, task_id: str, token: str, update: ProgressUpdate) -> Flags:
         with self._write() as conn:
@@ -234,7 +244,7 @@ class SqliteStore(SqliteCatalog):
     ) -> TaskState:
         now = time.time()
         with self._write() as conn:
-            row = self._leased_row(conn, task_id, token)
+            row = dict(self._leased_row(conn, task_id, token))
             state, fields = transitions.fail_fields(row, error, retry_after, now)
             self._leased_set(conn, task_id, token, fields)
             if state is TaskState.FAILED:
@@ -244,7 +254,7 @@ class SqliteStore(SqliteCatalog):
 
     def release(self, task_id: str, token: str, state: TaskState = TaskState.QUEUED) -> None:
         with self._write() as conn:
-            row = self._leased_row(conn, task_id, token)
+            row = dict(self._leased_row(conn, task_id, token))
             fields = transitions.release_fields(row, state, time.time())
             self._leased_set(conn, task_id, token, fields)
 
@@ -256,12 +266,16 @@ class SqliteStore(SqliteCatalog):
             ).fetchall()
             for row in rows:
                 fields = transitions.reap_fields(row, now)
-                self._set(conn, "seq = ? AND lease_token IS ?", (row["seq"], row["lease_token"]), fields)
+                self._set(
+                    conn, "seq = ? AND lease_token IS ?", (row["seq"], row["lease_token"]), fields
+                )
                 if fields["state"] == TaskState.FAILED.value:
                     self._count(conn, f"failure:{codec.LEASE_EXPIRED_CODE}", 1)
                 log.warning(
                     "lease of task %s held by %s expired; task is now %s",
-                    row["id"], row["owner"], fields["state"],
+                    row["id"],
+                    row["owner"],
+                    fields["state"],
                 )
         return len(rows)
 
@@ -269,23 +283,45 @@ class SqliteStore(SqliteCatalog):
 
     def request_cancel(self, task_ids: Iterable[str]) -> list[str]:
         now = time.time()
-        return self._apply(task_ids, "cancel", lambda row: transitions.cancel_fields(
-            TaskState(row["state"]), bool(row["cancel_requested"]), now))
+        return self._apply(
+            task_ids,
+            "cancel",
+            lambda row: transitions.cancel_fields(
+                TaskState(row["state"]), bool(row["cancel_requested"]), now
+            ),
+        )
 
     def request_pause(self, task_ids: Iterable[str]) -> list[str]:
-        return self._apply(task_ids, "pause", lambda row: transitions.pause_fields(
-            TaskState(row["state"]), bool(row["pause_requested"])))
+        return self._apply(
+            task_ids,
+            "pause",
+            lambda row: transitions.pause_fields(
+                TaskState(row["state"]), bool(row["pause_requested"])
+            ),
+        )
 
     def resume(self, task_ids: Iterable[str]) -> list[str]:
-        return self._apply(task_ids, "resume", lambda row: transitions.resume_fields(
-            TaskState(row["state"]), bool(row["pause_requested"])))
+        return self._apply(
+            task_ids,
+            "resume",
+            lambda row: transitions.resume_fields(
+                TaskState(row["state"]), bool(row["pause_requested"])
+            ),
+        )
 
     def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
-        return self._apply(task_ids, "retry", lambda row: transitions.retry_fields(
-            TaskState(row["state"]), chosen_url if row["kind"] == TaskKind.TRACK.value else None))
+        return self._apply(
+            task_ids,
+            "retry",
+            lambda row: transitions.retry_fields(
+                TaskState(row["state"]), chosen_url if row["kind"] == TaskKind.TRACK.value else None
+            ),
+        )
 
     def _apply(
-        self, task_ids: Iterable[str], action: str,
+        self,
+        task_ids: Iterable[str],
+        action: str,
         fields_for: Callable[[sqlite3.Row], dict[str, Any] | None],
     ) -> list[str]:
         requested = list(dict.fromkeys(task_ids))
@@ -312,10 +348,13 @@ class SqliteStore(SqliteCatalog):
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
             marks = ", ".join("?" for _ in chunk)
-            rows.extend(conn.execute(
-                f"SELECT * FROM tasks WHERE id IN ({marks}) OR parent_id IN ({marks}) ORDER BY seq",
-                [*chunk, *chunk],
-            ).fetchall())
+            rows.extend(
+                conn.execute(
+                    f"SELECT * FROM tasks WHERE id IN ({marks}) OR parent_id IN ({marks})"
+                    " ORDER BY seq",
+                    [*chunk, *chunk],
+                ).fetchall()
+            )
         return rows
 
     def remove(self, task_ids: Iterable[str]) -> list[str]:
@@ -328,7 +367,8 @@ class SqliteStore(SqliteCatalog):
     def clear_finished(self) -> int:
         with self._write() as conn:
             rows = conn.execute(
-                "SELECT * FROM tasks AS t WHERE state IN ('done', 'cancelled') AND (parent_id IS NULL"
+                "SELECT * FROM tasks AS t WHERE state IN ('done', 'cancelled')"
+                " AND (parent_id IS NULL"
                 " OR NOT EXISTS (SELECT 1 FROM tasks AS p WHERE p.id = t.parent_id))"
                 " AND NOT EXISTS (SELECT 1 FROM tasks AS c WHERE c.parent_id = t.id"
                 " AND c.state NOT IN ('done', 'cancelled'))"
@@ -345,7 +385,9 @@ class SqliteStore(SqliteCatalog):
                 "INSERT INTO removed_tasks (change_seq, id, removed_at) VALUES (?, ?, ?)",
                 (self._next_change(conn), row["id"], now),
             )
-        conn.execute("DELETE FROM removed_tasks WHERE removed_at < ?", (now - codec.TOMBSTONE_SECONDS,))
+        conn.execute(
+            "DELETE FROM removed_tasks WHERE removed_at < ?", (now - codec.TOMBSTONE_SECONDS,)
+        )
 
     # ---- reading --------------------------------------------------------------------------
 
@@ -381,18 +423,24 @@ class SqliteStore(SqliteCatalog):
                 return Changes([], [], str(row[0]))
             after = _parse_cursor(cursor)
             rows = conn.execute(
-                "SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?", (after, limit)
+                "SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
+                (after, limit),
             ).fetchall()
             removed = conn.execute(
                 "SELECT change_seq, id FROM removed_tasks WHERE change_seq > ? ORDER BY change_seq"
-                " LIMIT ?", (after, limit)
+                " LIMIT ?",
+                (after, limit),
             ).fetchall()
         events = sorted(
             [(int(row["change_seq"]), row) for row in rows]
             + [(int(row["change_seq"]), row) for row in removed],
             key=lambda pair: pair[0],
         )[:limit]
-        tasks = [codec.task_from_record(dict(row), json_as_text=True) for _, row in events if "kind" in row.keys()]
+        tasks = [
+            codec.task_from_record(dict(row), json_as_text=True)
+            for _, row in events
+            if "kind" in row.keys()
+        ]
         removed_ids = [str(row["id"]) for _, row in events if "kind" not in row.keys()]
         return Changes(tasks, removed_ids, str(events[-1][0]) if events else cursor)
 
@@ -405,7 +453,8 @@ class SqliteStore(SqliteCatalog):
                 result[row["state"]] = int(row["n"])
             row = conn.execute(
                 "SELECT COUNT(*) FROM tasks WHERE state = 'failed' AND kind = 'track'"
-                " AND error_code = ?", (NEEDS_REVIEW,),
+                " AND error_code = ?",
+                (NEEDS_REVIEW,),
             ).fetchone()
         result["needs_review"] = int(row[0])
         return result
@@ -453,7 +502,9 @@ def _parse_cursor(cursor: str) -> int:
     try:
         return int(cursor)
     except ValueError:
-        raise InvalidCursor(f"Invalid cursor {cursor!r}; pass a cursor this store returned.") from None
+        raise InvalidCursor(
+            f"Invalid cursor {cursor!r}; pass a cursor this store returned."
+        ) from None
 
 
 def _sql_values(values: Iterable[Any]) -> list[Any]:
@@ -469,10 +520,14 @@ def _translated_errors(path: Path) -> Iterator[None]:
         raise
     except sqlite3.OperationalError as error:
         if not any(marker in str(error) for marker in _UNAVAILABLE_MARKERS):
-            raise StoreError(f"The queue database {path} failed: {error}.", detail=repr(error)) from error
+            raise StoreError(
+                f"The queue database {path} failed: {error}.", detail=repr(error)
+            ) from error
         raise StoreUnavailable(
             f"The queue database {path} is unavailable: {error}; retrying later may help.",
             detail=repr(error),
         ) from error
     except sqlite3.Error as error:
-        raise StoreError(f"The queue database {path} failed: {error}.", detail=repr(error)) from error
+        raise StoreError(
+            f"The queue database {path} failed: {error}.", detail=repr(error)
+        ) from error

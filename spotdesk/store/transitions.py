@@ -117,9 +117,8 @@ def reap_fields(row: Mapping[str, Any], now: float) -> dict[str, Any]:
     state = state_after_stop(row, TaskState.FAILED if exhausted else TaskState.QUEUED)
     fields = stop_fields(state, now)
     fields["error_code"] = codec.LEASE_EXPIRED_CODE
-    fields["error_message"] = (
-        f"The worker {row['owner']} stopped renewing its lease"
-        + ("; no attempts are left." if exhausted else "; the task will be retried.")
+    fields["error_message"] = f"The worker {row['owner']} stopped renewing its lease" + (
+        "; no attempts are left." if exhausted else "; the task will be retried."
     )
     if state is TaskState.QUEUED:
         fields["not_before"] = now + codec.backoff_seconds(int(row["attempts"]))
@@ -140,7 +139,9 @@ def fail_fields(
     fields["error_code"] = error.code
     fields["error_message"] = error.message
     if state is TaskState.QUEUED:
-        delay = retry_after if retry_after is not None else codec.backoff_seconds(int(row["attempts"]))
+        delay = (
+            retry_after if retry_after is not None else codec.backoff_seconds(int(row["attempts"]))
+        )
         fields["not_before"] = now + delay
     return state, fields
 
@@ -159,14 +160,16 @@ def release_fields(row: Mapping[str, Any], state: TaskState, now: float) -> Fiel
 def complete_fields(outcome: Outcome, now: float) -> Fields:
     """Return the fields for a task a worker finished."""
     fields = stop_fields(TaskState.DONE, now)
-    fields.update({
-        "progress": 1.0,
-        "output_path": outcome.output_path,
-        "error_code": None,
-        "error_message": None,
-        "skipped_reason": outcome.skipped_reason,
-        "skipped": [entry.to_dict() for entry in outcome.skipped],
-    })
+    fields.update(
+        {
+            "progress": 1.0,
+            "output_path": outcome.output_path,
+            "error_code": None,
+            "error_message": None,
+            "skipped_reason": outcome.skipped_reason,
+            "skipped": [entry.to_dict() for entry in outcome.skipped],
+        }
+    )
     if outcome.match is not None:
         fields["match"] = outcome.match.to_dict()
     return fields

@@ -64,8 +64,15 @@ class MongoServer:
         if not self.port:
             self.port = _free_port()
         command = [
-            _server_command(), "--host", "127.0.0.1", "--port", str(self.port),
-            "--storage-path", str(self.data_dir), "--log-level", "WARNING",
+            _server_command(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--storage-path",
+            str(self.data_dir),
+            "--log-level",
+            "WARNING",
         ]
         with open(self._log_path, "ab") as output:
             self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -80,7 +87,11 @@ class MongoServer:
         try:
             process.wait(STOP_GRACE)
         except subprocess.TimeoutExpired:
-            log.warning("mongo server pid %d ignored SIGTERM for %.0f s; killing it", process.pid, STOP_GRACE)
+            log.warning(
+                "mongo server pid %d ignored SIGTERM for %.0f s; killing it",
+                process.pid,
+                STOP_GRACE,
+            )
             process.kill()
             process.wait(STOP_GRACE)
 
@@ -99,7 +110,9 @@ class MongoServer:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError(f"the mongo server did not listen on port {self.port} within {START_TIMEOUT:.0f} s")
+        raise RuntimeError(
+            f"the mongo server did not listen on port {self.port} within {START_TIMEOUT:.0f} s"
+        )
 
 
 def start_mongo_server(data_dir: Path) -> MongoServer:

@@ -12,8 +12,19 @@ BENCHMARK = Path(__file__).resolve().parents[2] / "benchmarks" / "queue.py"
 
 def test_quick_run_reports_summary(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, str(BENCHMARK), "--quick", "--processes", "1", "2", "--dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            str(BENCHMARK),
+            "--quick",
+            "--processes",
+            "1",
+            "2",
+            "--dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
     assert result.returncode == 0, result.stderr

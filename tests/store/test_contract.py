@@ -77,8 +77,15 @@ def test_submit_same_key_after_final_creates_new(store: Store, options: OutputOp
 
 def test_submit_keeps_fields(store: Store, options: OutputOptions) -> None:
     track = Track(id="t1", title="Song", artists=["Artist"], duration_ms=1000)
-    new = track_task(options, "a", track=track, title="Artist - Song", priority=5,
-                     chosen_url="https://example.invalid/v", max_attempts=7)
+    new = track_task(
+        options,
+        "a",
+        track=track,
+        title="Artist - Song",
+        priority=5,
+        chosen_url="https://example.invalid/v",
+        max_attempts=7,
+    )
 
     task = store.get(store.submit([new])[0].task_id)
 
@@ -119,11 +126,16 @@ def test_claim_empty_returns_none(store: Store) -> None:
 
 
 def test_claim_order_priority_then_seq(store: Store, options: OutputOptions) -> None:
-    ids = [result.task_id for result in store.submit([
-        track_task(options, "low1"),
-        track_task(options, "high", priority=10),
-        track_task(options, "low2"),
-    ])]
+    ids = [
+        result.task_id
+        for result in store.submit(
+            [
+                track_task(options, "low1"),
+                track_task(options, "high", priority=10),
+                track_task(options, "low2"),
+            ]
+        )
+    ]
 
     claimed = [store.claim("w", LEASE) for _ in range(3)]
 
@@ -187,11 +199,25 @@ def test_heartbeat_wrong_token_raises(store: Store, options: OutputOptions) -> N
 
 def test_progress_writes_fields(store: Store, options: OutputOptions) -> None:
     task = claimed(store, options)
-    candidate = MatchCandidate(url="https://x.invalid/v", title="Song", channel="C",
-                               duration_s=200.0, provider="ytmusic", confidence=0.9)
-    update = ProgressUpdate(stage=Stage.DOWNLOADING, progress=0.5, bytes_done=10,
-                            bytes_total=20, speed=3.0, eta=4.0, title="New title",
-                            match=candidate, candidates=[candidate])
+    candidate = MatchCandidate(
+        url="https://x.invalid/v",
+        title="Song",
+        channel="C",
+        duration_s=200.0,
+        provider="ytmusic",
+        confidence=0.9,
+    )
+    update = ProgressUpdate(
+        stage=Stage.DOWNLOADING,
+        progress=0.5,
+        bytes_done=10,
+        bytes_total=20,
+        speed=3.0,
+        eta=4.0,
+        title="New title",
+        match=candidate,
+        candidates=[candidate],
+    )
 
     store.report_progress(task.id, task.lease_token, update)
 
@@ -207,7 +233,9 @@ def test_progress_writes_fields(store: Store, options: OutputOptions) -> None:
 
 def test_progress_none_keeps_fields(store: Store, options: OutputOptions) -> None:
     task = claimed(store, options)
-    store.report_progress(task.id, task.lease_token, ProgressUpdate(stage=Stage.SEARCHING, progress=0.2))
+    store.report_progress(
+        task.id, task.lease_token, ProgressUpdate(stage=Stage.SEARCHING, progress=0.2)
+    )
 
     store.report_progress(task.id, task.lease_token, ProgressUpdate(bytes_done=5))
 
@@ -249,7 +277,9 @@ def test_complete_marks_done(store: Store, options: OutputOptions) -> None:
 def test_complete_skipped_keeps_reason(store: Store, options: OutputOptions) -> None:
     task = claimed(store, options)
 
-    store.complete(task.id, task.lease_token, Outcome(output_path="/m/a.mp3", skipped_reason="exists"))
+    store.complete(
+        task.id, task.lease_token, Outcome(output_path="/m/a.mp3", skipped_reason="exists")
+    )
 
     assert store.get(task.id).skipped_reason == "exists"
     assert all(day.downloads == 0 for day in store.stats())
@@ -259,7 +289,9 @@ def test_complete_resolve_keeps_skipped(store: Store, options: OutputOptions) ->
     store.submit([resolve_task(options, "p")])
     task = store.claim("w", LEASE)
     assert task and task.lease_token
-    entry = SkippedEntry(position=2, reason="local_file", message="Local files cannot be downloaded.")
+    entry = SkippedEntry(
+        position=2, reason="local_file", message="Local files cannot be downloaded."
+    )
 
     store.complete(task.id, task.lease_token, Outcome(skipped=[entry]))
 
@@ -288,8 +320,11 @@ def test_add_children_twice_is_idempotent(store: Store, options: OutputOptions) 
     children = [track_task(options, f"c{index}", position=index) for index in (1, 2)]
 
     first = store.add_children(parent.id, parent.lease_token, children)
-    second = store.add_children(parent.id, parent.lease_token,
-                                [track_task(options, f"c{index}", position=index) for index in (1, 2)])
+    second = store.add_children(
+        parent.id,
+        parent.lease_token,
+        [track_task(options, f"c{index}", position=index) for index in (1, 2)],
+    )
 
     assert first == second
     assert len(store.list_tasks(TaskFilter(parent_id=parent.id)).tasks) == 2
@@ -301,7 +336,9 @@ def test_add_children_active_duplicate_still_created(store: Store, options: Outp
     parent = store.claim("w", LEASE)
     assert parent and parent.lease_token and parent.kind is TaskKind.RESOLVE
 
-    ids = store.add_children(parent.id, parent.lease_token, [track_task(options, "same", position=1)])
+    ids = store.add_children(
+        parent.id, parent.lease_token, [track_task(options, "same", position=1)]
+    )
 
     assert ids[0] != single
     assert store.get(ids[0]).parent_id == parent.id
@@ -626,8 +663,11 @@ def test_cancel_collection_cancels_children(store: Store, options: OutputOptions
     store.submit([resolve_task(options, "p")])
     parent = store.claim("w", LEASE)
     assert parent and parent.lease_token
-    ids = store.add_children(parent.id, parent.lease_token,
-                             [track_task(options, f"c{index}", position=index) for index in (1, 2)])
+    ids = store.add_children(
+        parent.id,
+        parent.lease_token,
+        [track_task(options, f"c{index}", position=index) for index in (1, 2)],
+    )
     store.complete(parent.id, parent.lease_token, Outcome())
     running = store.claim("w", LEASE)
     assert running and running.id == ids[0]
@@ -673,7 +713,9 @@ def test_clear_finished_keeps_active_collections(store: Store, options: OutputOp
     store.submit([resolve_task(options, "p")])
     parent = store.claim("w", LEASE)
     assert parent and parent.lease_token
-    children = store.add_children(parent.id, parent.lease_token, [track_task(options, "c", position=1)])
+    children = store.add_children(
+        parent.id, parent.lease_token, [track_task(options, "c", position=1)]
+    )
     store.complete(parent.id, parent.lease_token, Outcome())
 
     store.clear_finished()
@@ -688,7 +730,9 @@ def test_clear_finished_removes_done_collection(store: Store, options: OutputOpt
     store.submit([resolve_task(options, "p")])
     parent = store.claim("w", LEASE)
     assert parent and parent.lease_token
-    [child] = store.add_children(parent.id, parent.lease_token, [track_task(options, "c", position=1)])
+    [child] = store.add_children(
+        parent.id, parent.lease_token, [track_task(options, "c", position=1)]
+    )
     store.complete(parent.id, parent.lease_token, Outcome())
     running = store.claim("w", LEASE)
     assert running and running.lease_token
@@ -702,7 +746,9 @@ def test_clear_finished_removes_done_collection(store: Store, options: OutputOpt
 
 
 def test_list_pages_in_seq_order(store: Store, options: OutputOptions) -> None:
-    ids = [result.task_id for result in store.submit([track_task(options, str(i)) for i in range(5)])]
+    ids = [
+        result.task_id for result in store.submit([track_task(options, str(i)) for i in range(5)])
+    ]
 
     first = store.list_tasks(limit=2)
     second = store.list_tasks(limit=2, cursor=first.next_cursor)
@@ -764,7 +810,9 @@ def test_changes_since_follows_writes(store: Store, options: OutputOptions) -> N
 
 def test_changes_since_limit_pages(store: Store, options: OutputOptions) -> None:
     start = store.changes_since(None)
-    ids = [result.task_id for result in store.submit([track_task(options, str(i)) for i in range(5)])]
+    ids = [
+        result.task_id for result in store.submit([track_task(options, str(i)) for i in range(5)])
+    ]
 
     seen: list[str] = []
     cursor = start.cursor

@@ -65,7 +65,14 @@ def test_indexes_exist(mongo_store: MongoStore, database_uri: str) -> None:
     names = set(client.get_default_database()["tasks"].index_information())
     client.close()
 
-    assert {"claim", "lease_expiry", "by_parent", "child_position", "changes", "active_dedupe"} <= names
+    assert {
+        "claim",
+        "lease_expiry",
+        "by_parent",
+        "child_position",
+        "changes",
+        "active_dedupe",
+    } <= names
 
 
 def test_newer_schema_raises(database_uri: str) -> None:
@@ -115,7 +122,10 @@ def test_server_restart_loses_nothing(tmp_path: Path, options: OutputOptions) ->
     uri = server.database_uri("restart") + "&serverSelectionTimeoutMS=500"
     try:
         store = open_store(uri)
-        ids = [result.task_id for result in store.submit([track_task(options, str(i)) for i in range(3)])]
+        ids = [
+            result.task_id
+            for result in store.submit([track_task(options, str(i)) for i in range(3)])
+        ]
         running = store.claim("w", 60)
         assert running and running.lease_token
 
@@ -157,14 +167,19 @@ def _closed_port() -> int:
 
 def test_changes_include_late_write(mongo_store: MongoStore, options: OutputOptions) -> None:
     cursor = mongo_store.changes_since(None).cursor
-    [first, second] = [result.task_id for result in mongo_store.submit(
-        [track_task(options, "a"), track_task(options, "b")]
-    )]
-    in_flight = mongo_store._take_numbers("change")  # a write that has its number but has not landed
+    [first, second] = [
+        result.task_id
+        for result in mongo_store.submit([track_task(options, "a"), track_task(options, "b")])
+    ]
+    in_flight = mongo_store._take_numbers(
+        "change"
+    )  # a write that has its number but has not landed
     mongo_store.request_pause([second])
 
     early = mongo_store.changes_since(cursor)
-    mongo_store._tasks.update_one({"_id": first}, {"$set": {"change_seq": in_flight, "title": "late"}})
+    mongo_store._tasks.update_one(
+        {"_id": first}, {"$set": {"change_seq": in_flight, "title": "late"}}
+    )
     late = mongo_store.changes_since(early.cursor)
 
     assert {task.id for task in early.tasks} == {first, second}

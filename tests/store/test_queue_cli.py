@@ -21,7 +21,9 @@ def uri(tmp_path: Path) -> str:
 def submit(uri: str, *names: str) -> list[str]:
     options = OutputOptions(folder="/music")
     with open_store(uri) as store:
-        return [result.task_id for result in store.submit([track_task(options, name) for name in names])]
+        return [
+            result.task_id for result in store.submit([track_task(options, name) for name in names])
+        ]
 
 
 def state_of(uri: str, task_id: str) -> TaskState:
@@ -100,8 +102,21 @@ def test_retry_with_url(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
     [task_id] = submit(uri, "a")
     main(["queue", "cancel", task_id, "--store", uri])
 
-    assert main(["queue", "retry", task_id, "--url", "https://www.youtube.com/watch?v=x",
-                 "--store", uri, "--json"]) == 0
+    assert (
+        main(
+            [
+                "queue",
+                "retry",
+                task_id,
+                "--url",
+                "https://www.youtube.com/watch?v=x",
+                "--store",
+                uri,
+                "--json",
+            ]
+        )
+        == 0
+    )
 
     assert json.loads(capsys.readouterr().out.splitlines()[-1]) == {"affected": [task_id]}
     with open_store(uri) as store:
@@ -125,8 +140,9 @@ def test_invalid_store_uri(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Unknown store URI" in capsys.readouterr().err
 
 
-def test_default_store_in_data_folder(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                      tmp_path: Path) -> None:
+def test_default_store_in_data_folder(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("SPOTDESK_DATA_DIR", str(tmp_path / "data"))
 
     assert main(["queue", "list"]) == 0

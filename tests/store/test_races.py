@@ -22,7 +22,8 @@ def run_processes(target: Any, arguments: list[tuple[Any, ...]]) -> list[Any]:
     barrier = context.Barrier(len(arguments))
     results = context.Queue()
     processes = [
-        context.Process(target=target, args=(*arguments_, barrier, results)) for arguments_ in arguments
+        context.Process(target=target, args=(*arguments_, barrier, results))
+        for arguments_ in arguments
     ]
     for process in processes:
         process.start()
@@ -53,10 +54,13 @@ def test_racing_submissions_create_one(store_uri: str, store: Store) -> None:
 
 def test_racing_claims_take_each_once(store_uri: str, store: Store, options: OutputOptions) -> None:
     submitted = {
-        result.task_id for result in store.submit([track_task(options, f"t{index}") for index in range(40)])
+        result.task_id
+        for result in store.submit([track_task(options, f"t{index}") for index in range(40)])
     }
 
-    results = run_processes(racers.claim_all, [(store_uri, f"worker-{index}") for index in range(PROCESSES)])
+    results = run_processes(
+        racers.claim_all, [(store_uri, f"worker-{index}") for index in range(PROCESSES)]
+    )
 
     claimed = [task_id for worker_claims in results for task_id in worker_claims]
     assert len(claimed) == len(set(claimed))

@@ -31,7 +31,10 @@ def test_migration_keeps_data(tmp_path: Path, options: OutputOptions) -> None:
     path = tmp_path / "q.db"
     with SqliteStore(path) as store:
         task_id = store.submit([track_task(options, "a")])[0].task_id
-    upgrade = "ALTER TABLE tasks ADD COLUMN added_later TEXT;\nCREATE INDEX tasks_added ON tasks (added_later);"
+    upgrade = (
+        "ALTER TABLE tasks ADD COLUMN added_later TEXT;\n"
+        "CREATE INDEX tasks_added ON tasks (added_later);"
+    )
 
     conn = connect(path)
     before = migrate(conn, str(path), [*MIGRATIONS, upgrade])
@@ -100,11 +103,8 @@ def test_claim_query_uses_index(tmp_path: Path) -> None:
     SqliteStore(tmp_path / "q.db").close()
 
     with connect(tmp_path / "q.db") as conn:
-        plan = " ".join(str(row[3]) for row in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT seq FROM tasks INDEXED BY tasks_claim"
-            " WHERE state = 'queued' AND not_before <= 1 AND kind IN ('track')"
-            " ORDER BY priority DESC, seq LIMIT 1"
-        ))
+        rows = conn.execute(f"EXPLAIN QUERY PLAN {claim_subquery(1)}", (1.0, "track"))
+        plan = " ".join(str(row[3]) for row in rows)
 
     assert "tasks_claim" in plan
     assert "TEMP B-TREE" not in plan
