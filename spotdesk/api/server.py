@@ -12,6 +12,7 @@ import asyncio
 import logging
 import threading
 import time
+from types import FrameType
 
 import uvicorn
 from fastapi import FastAPI
@@ -43,6 +44,14 @@ class ApiServer(uvicorn.Server):
                 log.info("API shutting down: closing event streams")
                 shutdown.set()
         return should_exit
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        # uvicorn raises the signal again after a graceful stop, so the process would end
+        # "killed by SIGTERM". `spotdesk api` returns 0 instead: the stop was clean.
+        captured = getattr(self, "_captured_signals", None)  # absent before uvicorn 0.29
+        if captured is not None:
+            captured.clear()
 
     def request_stop(self) -> None:
         """Ask the server to stop; safe to call from any thread."""
