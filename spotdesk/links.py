@@ -233,7 +233,7 @@ def parse_links(text: str, expander: ShortLinkExpander | None = None) -> LinkPar
     seen_pairs: set[ManualPair] = set()
 
     for token in _tokens(text):
-        if "|" in token:
+        if _looks_like_pair(token):
             pair = _parse_pair(token, expander, result.errors)
             if pair and pair not in seen_pairs:
                 seen_pairs.add(pair)
@@ -376,6 +376,12 @@ def _tokens(text: str) -> Iterator[str]:
             token = token.strip(_WRAPPING)
             if token:
                 yield token
+
+
+def _looks_like_pair(token: str) -> bool:
+    # A '|' after a URL marks a manual pair; other '|'s (Markdown tables) are plain text.
+    left, separator, right = token.partition("|")
+    return bool(separator and right and _LOOKS_LIKE_URL.match(left.lstrip(_WRAPPING)))
 
 
 def _only_comments(text: str) -> bool:

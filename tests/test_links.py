@@ -388,3 +388,18 @@ def test_arbitrary_text_never_raises(text: str) -> None:
     for error in result.errors:
         assert error.message
         assert error.code.startswith("link.")
+
+
+def test_markdown_table_pipes_ignored() -> None:
+    text = (
+        "| Song | Link |\n|---|---|\n"
+        f"| Ropes | https://open.spotify.com/track/{TRACK_ID} |\n"
+        f"|https://open.spotify.com/album/{ALBUM_ID}|\n"
+    )
+    result = parse_links(text)
+    assert result.errors == []
+    assert result.pairs == []
+    assert result.links == [
+        SpotifyLink(LinkKind.TRACK, TRACK_ID),
+        SpotifyLink(LinkKind.ALBUM, ALBUM_ID),
+    ]
