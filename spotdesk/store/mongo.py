@@ -12,7 +12,6 @@ Every task write takes a number from the `change` counter into `change_seq`, whi
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -415,23 +414,6 @@ class MongoStore(MongoReading):
         )
         self._db["removed_tasks"].delete_many(
             {"removed_at": {"$lt": now - codec.TOMBSTONE_SECONDS}}
-        )
-
-    # ---- catalog ----------------------------------------------------------------------------
-
-    @translated
-    def cache_get(self, key: str) -> Any | None:
-        doc = self._db["catalog"].find_one({"_id": key, "expires_at": {"$gt": self.clock.now()}})
-        return None if doc is None else json.loads(doc["value"])
-
-    @translated
-    def cache_put(self, key: str, value: Any, ttl_seconds: float) -> None:
-        # JSON text, because BSON field names must not contain "." or start with "$".
-        text = json.dumps(value, ensure_ascii=False)
-        self._db["catalog"].update_one(
-            {"_id": key},
-            {"$set": {"value": text, "expires_at": self.clock.now() + ttl_seconds}},
-            upsert=True,
         )
 
     def close(self) -> None:

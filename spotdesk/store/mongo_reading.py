@@ -1,7 +1,8 @@
-"""The reading half of the MongoDB store: task lookups, listings, changes and statistics."""
+"""The reading half of the MongoDB store: task lookups, listings, changes and the catalog."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import UTC, datetime, timedelta
@@ -137,6 +138,21 @@ class MongoReading(Store):
                 code = metric.removeprefix("failure:")
                 day.failures[code] = day.failures.get(code, 0) + value
         return [by_day[day] for day in sorted(by_day, reverse=True)]
+
+    @translated
+    def cache_get(self, key: str) -> Any | None:
+        doc = self._db["catalog"].find_one({"_id": key, "expires_at": {"$gt": self.clock.now()}})
+        return None if doc is None else json.loads(doc["value"])
+
+    @translated
+    def cache_put(self, key: str, value: Any, ttl_seconds: float) -> None:
+        # JSON text, because BSON field names must not contain "." or start with "$".
+        text = json.dumps(value, ensure_ascii=False)
+        self._db["catalog"].update_one(
+            {"_id": key},
+            {"$set": {"value": text, "expires_at": self.clock.now() + ttl_seconds}},
+            upsert=True,
+        )
 
     def _count(self, metric: str, amount: int) -> None:
         """Add `amount` to today's `metric` (UTC day by the server's clock)."""
