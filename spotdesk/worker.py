@@ -45,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get(STORE_ENV) or None,
         help=f"store URI: sqlite:///PATH or mongodb://... (default: ${STORE_ENV})",
     )
-    parser.add_argument("--id", required=True, dest="worker_id", help="worker id, unique among running workers")
+    parser.add_argument(
+        "--id", required=True, dest="worker_id", help="worker id, unique among running workers"
+    )
 
     parser.add_argument(
         "--lease", type=positive_seconds, default=60.0, help="lease length in seconds (default: 60)"
@@ -57,7 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--stall",
         type=positive_seconds,
         default=600.0,
-        help="seconds without a progress check after which a running task counts as hung (default: 600)",
+        help=(
+            "seconds without a progress check after which a running task counts as hung "
+            "(default: 600)"
+        ),
     )
     parser.add_argument(
         "--idle-poll",
@@ -84,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MODULE:CALLABLE",
         help=argparse.SUPPRESS,
     )
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="log more detail to stderr")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="log more detail to stderr"
+    )
     return parser
 
 
@@ -121,7 +128,9 @@ def setup_worker_logging(verbosity: int, worker_id: str) -> None:
         handler.addFilter(fields)
         if isinstance(handler, logging.FileHandler):
             handler.setFormatter(
-                logging.Formatter(f"%(process)d worker worker=%(worker)s task=%(task)s {LOG_FORMAT}")
+                logging.Formatter(
+                    f"%(process)d worker worker=%(worker)s task=%(task)s {LOG_FORMAT}"
+                )
             )
         else:
             handler.setFormatter(

@@ -43,9 +43,9 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QCoreApplication, QTimer
 
     from spotdesk.config import load_settings
+    from spotdesk.errors import UsageError
     from spotdesk.store import open_store, resolve_store_uri
     from spotdesk.store.contract import StoreUnavailable, redact_uri
-    from spotdesk.errors import UsageError
     from spotdesk.workers.lease import StopFlag
     from spotdesk.workers.manager import WorkerManager
     from spotdesk.workers.protocol import describe_event
@@ -61,7 +61,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"spotdesk workers: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except StoreUnavailable as error:
-        print(f"spotdesk workers: the store is unavailable now; workers will keep retrying: {error}", file=sys.stderr)
+        print(
+            f"spotdesk workers: the store is unavailable now; workers will keep retrying: {error}",
+            file=sys.stderr,
+        )
 
     app = QCoreApplication.instance() or QCoreApplication([])
     manager = WorkerManager(uri, count)
@@ -81,7 +84,9 @@ def run(args: argparse.Namespace) -> int:
 
     manager.status.connect(on_status)
     manager.worker_crashed.connect(
-        lambda worker, reason: print(f"{worker}: crashed: {reason}; restarting", file=sys.stderr, flush=True)
+        lambda worker, reason: print(
+            f"{worker}: crashed: {reason}; restarting", file=sys.stderr, flush=True
+        )
     )
 
     stop = StopFlag()

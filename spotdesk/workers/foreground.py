@@ -20,7 +20,9 @@ POLL_MS = 300
 class TaskTracker:
     """Follow root tasks and their children in the store until all are final."""
 
-    def __init__(self, store: Store, root_ids: Sequence[str], on_change: Callable[[Task], None] | None) -> None:
+    def __init__(
+        self, store: Store, root_ids: Sequence[str], on_change: Callable[[Task], None] | None
+    ) -> None:
         self._store = store
         self._root_ids = list(root_ids)
         self._on_change = on_change
@@ -52,7 +54,14 @@ class TaskTracker:
 
     def summary(self, interrupted: bool) -> dict[str, Any]:
         """Count track outcomes; a resolve task counts only when it failed."""
-        counts = {"done": 0, "skipped": 0, "failed": 0, "needs_review": 0, "cancelled": 0, "unfinished": 0}
+        counts = {
+            "done": 0,
+            "skipped": 0,
+            "failed": 0,
+            "needs_review": 0,
+            "cancelled": 0,
+            "unfinished": 0,
+        }
         failures: list[dict[str, Any]] = []
         output_paths: list[str] = []
         for task in self._tasks.values():
@@ -79,7 +88,13 @@ class TaskTracker:
             else:
                 counts["unfinished"] += 1
         tracks = sum(1 for task in self._tasks.values() if task.kind is TaskKind.TRACK)
-        return {"interrupted": interrupted, "tracks": tracks, **counts, "failures": failures, "output_paths": output_paths}
+        return {
+            "interrupted": interrupted,
+            "tracks": tracks,
+            **counts,
+            "failures": failures,
+            "output_paths": output_paths,
+        }
 
 
 def run_until_done(
@@ -131,7 +146,9 @@ def run_until_done(
     timer.setInterval(POLL_MS)
     timer.timeout.connect(poll)
     previous = {
-        number: signal.signal(number, lambda received, _frame: stop.set(signal.Signals(received).name))
+        number: signal.signal(
+            number, lambda received, _frame: stop.set(signal.Signals(received).name)
+        )
         for number in (signal.SIGINT, signal.SIGTERM)
     }
     try:
@@ -145,7 +162,9 @@ def run_until_done(
         for number, handler in previous.items():
             signal.signal(number, handler)
     if stop.is_set():
-        log.info("stopped before the tasks finished (%s); unfinished tasks stay queued", stop.reason)
+        log.info(
+            "stopped before the tasks finished (%s); unfinished tasks stay queued", stop.reason
+        )
     try:
         tracker.poll()
     except StoreError as error:

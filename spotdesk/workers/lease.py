@@ -222,7 +222,9 @@ class Heartbeat(threading.Thread):
         except StoreUnavailable as error:
             log.warning("cannot renew the lease, the store is unavailable: %s", error, extra=extra)
             until = time.time() + heartbeat_interval(control.lease_seconds)
-            self._events.emit(protocol.STORE_UNAVAILABLE, reason=str(error), until=until, task=control.task_id)
+            self._events.emit(
+                protocol.STORE_UNAVAILABLE, reason=str(error), until=until, task=control.task_id
+            )
             return
         except StoreError as error:
             # The thread must outlive one bad renewal; if renewals keep failing, the lease

@@ -39,7 +39,9 @@ class _Slot:
     retiring: bool = False  # stopped on purpose: do not restart
     hung: bool = False  # killed for silence; reported as a crash already
     restart_timer: QTimer | None = None
-    stderr_tail: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=20))
+    stderr_tail: collections.deque[str] = field(
+        default_factory=lambda: collections.deque(maxlen=20)
+    )
 
 
 class WorkerManager(QObject):
@@ -114,15 +116,22 @@ class WorkerManager(QObject):
         for slot in self._slots.values():
             slot.retiring = True
             self._cancel_restart(slot)
-            if slot.process is not None and slot.process.state() != QProcess.ProcessState.NotRunning:
+            if (
+                slot.process is not None
+                and slot.process.state() != QProcess.ProcessState.NotRunning
+            ):
                 slot.process.terminate()
                 processes.append((slot, slot.process))
 
         deadline = time.monotonic() + timeout_ms / 1000.0
         for slot, process in processes:
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
-            if process.state() != QProcess.ProcessState.NotRunning and not process.waitForFinished(remaining):
-                log.warning("worker %s did not stop within %d ms; killing it", slot.worker_id, timeout_ms)
+            if process.state() != QProcess.ProcessState.NotRunning and not process.waitForFinished(
+                remaining
+            ):
+                log.warning(
+                    "worker %s did not stop within %d ms; killing it", slot.worker_id, timeout_ms
+                )
                 process.kill()
                 process.waitForFinished(5000)
         self._slots.clear()
@@ -141,7 +150,10 @@ class WorkerManager(QObject):
                 continue
             slot.retiring = True
             self._cancel_restart(slot)
-            if slot.process is not None and slot.process.state() != QProcess.ProcessState.NotRunning:
+            if (
+                slot.process is not None
+                and slot.process.state() != QProcess.ProcessState.NotRunning
+            ):
                 slot.process.terminate()
             else:
                 del self._slots[slot.worker_id]
@@ -186,9 +198,7 @@ class WorkerManager(QObject):
         environment.insert(STORE_ENV, self.store_uri)
         process.setProcessEnvironment(environment)
         process.setProgram(sys.executable)
-        process.setArguments(
-            ["-m", "spotdesk.worker", "--id", slot.worker_id, *self._worker_args]
-        )
+        process.setArguments(["-m", "spotdesk.worker", "--id", slot.worker_id, *self._worker_args])
         process.readyReadStandardOutput.connect(lambda: self._read_stdout(slot, process))
         process.readyReadStandardError.connect(lambda: self._read_stderr(slot, process))
         process.finished.connect(
@@ -210,7 +220,11 @@ class WorkerManager(QObject):
             event = parse_event(line)
             if event is None:
                 if line.strip():
-                    log.debug("worker %s wrote a line that is not an event: %s", slot.worker_id, line.rstrip())
+                    log.debug(
+                        "worker %s wrote a line that is not an event: %s",
+                        slot.worker_id,
+                        line.rstrip(),
+                    )
                 continue
             if process is slot.process:
                 slot.last_event_at = time.monotonic()
@@ -230,17 +244,21 @@ class WorkerManager(QObject):
             self.worker_crashed.emit(slot.worker_id, reason)
             self._schedule_restart(slot)
 
-    def _on_finished(self, slot: _Slot, process: QProcess, code: int, exit_status: QProcess.ExitStatus) -> None:
+    def _on_finished(
+        self, slot: _Slot, process: QProcess, code: int, exit_status: QProcess.ExitStatus
+    ) -> None:
         self._read_stdout(slot, process)
         self._read_stderr(slot, process)
-        #process.deleteLater()
+        # process.deleteLater()
         if process is not slot.process:
             return
         slot.process = None
 
         if slot.retiring:
             log.info("worker %s stopped with exit status %d", slot.worker_id, code)
-            if self._slots.get(slot.worker_id) is slot and (not self._running or self._is_extra(slot)):
+            if self._slots.get(slot.worker_id) is slot and (
+                not self._running or self._is_extra(slot)
+            ):
                 del self._slots[slot.worker_id]
             self.worker_stopped.emit(slot.worker_id, code)
             return
@@ -293,4 +311,3 @@ class WorkerManager(QObject):
                 slot.hung = True
                 self.worker_crashed.emit(slot.worker_id, reason)
                 process.kill()
-

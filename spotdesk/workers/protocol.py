@@ -123,7 +123,9 @@ def describe_event(record: dict[str, Any]) -> str:
             f"{record.get('message')}"
         )
     if event == RELEASED:
-        return f"{worker}: {short_task} handed back as {record.get('state')} ({record.get('reason')})"
+        return (
+            f"{worker}: {short_task} handed back as {record.get('state')} ({record.get('reason')})"
+        )
     if event == ABANDONED:
         return f"{worker}: {short_task} abandoned: {record.get('reason')}"
 

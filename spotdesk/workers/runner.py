@@ -175,7 +175,9 @@ class TaskRunner:
             self._fail(task, control, error)
         except Exception as error:  # noqa: BLE001 - one broken task must not end the worker
             log.exception("unexpected error while running the task", extra=extra)
-            message = f"Unexpected error ({type(error).__name__}: {error}); see the log for details."
+            message = (
+                f"Unexpected error ({type(error).__name__}: {error}); see the log for details."
+            )
             self._fail(task, control, InternalError(message))
 
     # ---- task kinds -------------------------------------------------------------------
@@ -196,7 +198,9 @@ class TaskRunner:
         control.check()
         outcome = Outcome(skipped=list(resolution.skipped))
         self._persist(lambda: self._store.complete(task.id, control.token, outcome))
-        self._events.emit(protocol.DONE, task=task.id, output_path=None, skipped=False, children=len(children))
+        self._events.emit(
+            protocol.DONE, task=task.id, output_path=None, skipped=False, children=len(children)
+        )
         self._after_final(task.id)
 
     def _download(self, task: Task, control: TaskControl) -> None:
@@ -238,7 +242,9 @@ class TaskRunner:
             skipped_reason=result.message if skipped else None,
         )
         self._persist(lambda: self._store.complete(task.id, control.token, outcome))
-        self._events.emit(protocol.DONE, task=task.id, output_path=result.output_path, skipped=skipped)
+        self._events.emit(
+            protocol.DONE, task=task.id, output_path=result.output_path, skipped=skipped
+        )
         if task.parent_id:
             self._after_final(task.parent_id)
 
@@ -265,12 +271,19 @@ class TaskRunner:
         except (LeaseLost, StoreUnavailable) as lost:
             self._abandon(task, control, str(lost))
             return
-        log.info("task handed back as %s: %s", state.value, reason, extra={"worker": self._worker_id, "task": task.id})
+        log.info(
+            "task handed back as %s: %s",
+            state.value,
+            reason,
+            extra={"worker": self._worker_id, "task": task.id},
+        )
         self._events.emit(protocol.RELEASED, task=task.id, state=state.value, reason=reason)
 
     def _abandon(self, task: Task, control: TaskControl, reason: str) -> None:
         """Give up a task whose lease is (or may be) lost; the pipeline placed nothing."""
-        log.warning("abandoning the task: %s", reason, extra={"worker": self._worker_id, "task": task.id})
+        log.warning(
+            "abandoning the task: %s", reason, extra={"worker": self._worker_id, "task": task.id}
+        )
         try:
             # When only this process thinks the lease ran out, the token may still match:
             # handing the task back then saves waiting for the reaper.
@@ -283,4 +296,7 @@ class TaskRunner:
         try:
             write_playlist_when_complete(self._store, parent_id)
         except Exception:  # noqa: BLE001 - a playlist file must never fail a track
-            log.exception("could not write the playlist file", extra={"worker": self._worker_id, "task": parent_id})
+            log.exception(
+                "could not write the playlist file",
+                extra={"worker": self._worker_id, "task": parent_id},
+            )

@@ -71,7 +71,9 @@ class Worker:
             lease=config.lease_seconds,
         )
         log.info("worker started on %s", redact_uri(config.store_uri), extra=self._extra)
-        heartbeat = Heartbeat(self._open_store, self._events, config.worker_id, config.stall_seconds)
+        heartbeat = Heartbeat(
+            self._open_store, self._events, config.worker_id, config.stall_seconds
+        )
         heartbeat.start()
         store: Store | None = None
         status = 0
@@ -123,7 +125,9 @@ class Worker:
                     reaped = store.reap_expired()
                     last_reap = time.monotonic()
                     if reaped:
-                        log.info("returned %d expired tasks to the queue", reaped, extra=self._extra)
+                        log.info(
+                            "returned %d expired tasks to the queue", reaped, extra=self._extra
+                        )
                 task = store.claim(config.worker_id, config.lease_seconds)
             except StoreUnavailable as error:
                 self._wait_for_store(error)
@@ -152,7 +156,13 @@ class Worker:
 
     def _run_task(self, task: Any, runner: TaskRunner, heartbeat: Heartbeat) -> None:
         extra = {"worker": self.config.worker_id, "task": task.id}
-        log.info("claimed %s task (attempt %d): %s", task.kind.value, task.attempts, task.title or task.link, extra=extra)
+        log.info(
+            "claimed %s task (attempt %d): %s",
+            task.kind.value,
+            task.attempts,
+            task.title or task.link,
+            extra=extra,
+        )
         self._events.emit(
             protocol.CLAIMED,
             task=task.id,
@@ -161,7 +171,9 @@ class Worker:
             attempt=task.attempts,
             parent=task.parent_id,
         )
-        control = TaskControl(task.id, task.lease_token or "", self.config.lease_seconds, self.stopping)
+        control = TaskControl(
+            task.id, task.lease_token or "", self.config.lease_seconds, self.stopping
+        )
         heartbeat.begin(control)
         try:
             runner.run(task, control)
@@ -209,6 +221,8 @@ class Worker:
     def _store_recovered(self) -> None:
         if self._store_failures:
             log.warning(
-                "store reachable again after %d failed attempts", self._store_failures, extra=self._extra
+                "store reachable again after %d failed attempts",
+                self._store_failures,
+                extra=self._extra,
             )
             self._store_failures = 0

@@ -32,7 +32,16 @@ class WorkerProcess:
         self.stray_lines: list[str] = []
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "spotdesk.worker", "--store", store_uri, "--id", worker_id, *arguments],
+            [
+                sys.executable,
+                "-m",
+                "spotdesk.worker",
+                "--store",
+                store_uri,
+                "--id",
+                worker_id,
+                *arguments,
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=REPOSITORY,
@@ -77,7 +86,8 @@ class WorkerProcess:
             time.sleep(0.02)
         raise AssertionError(
             f"worker {self.worker_id} sent no {name} event {fields or ''} within {timeout} s; "
-            f"events: {[event['event'] for event in self.events]}; stderr: {self.stderr_lines[-10:]}"
+            f"events: {[event['event'] for event in self.events]}; "
+            f"stderr: {self.stderr_lines[-10:]}"
         )
 
     def signal(self, number: int) -> None:
@@ -97,7 +107,9 @@ class WorkerProcess:
 @pytest.fixture
 def worker_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make worker subprocesses run the slow stand-in pipeline from this package."""
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))
+    )
     monkeypatch.setenv("SPOTDESK_WORKER_PIPELINE", "tests.workers.slow_pipeline:build")
     monkeypatch.setenv(slow_pipeline.SECONDS_VARIABLE, "1.0")
 
@@ -123,7 +135,9 @@ def library(tmp_path: Path) -> Path:
 
 def track_task(library: Path, number: int, title: str | None = None, **extra: Any) -> NewTask:
     track_id = f"track{number:04d}"
-    track = Track(id=track_id, title=title or f"Song {number}", artists=["Artist"], duration_ms=3000)
+    track = Track(
+        id=track_id, title=title or f"Song {number}", artists=["Artist"], duration_ms=3000
+    )
     return NewTask(
         kind=TaskKind.TRACK,
         link=track.url,
@@ -166,7 +180,9 @@ def spawn(store_uri: str, worker_env: None) -> Iterator[Callable[..., WorkerProc
             worker.kill()
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 20.0, message: str = "condition") -> None:
+def wait_until(
+    condition: Callable[[], bool], timeout: float = 20.0, message: str = "condition"
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -6,7 +6,8 @@ import os
 import sys
 from typing import Any
 
-from tests.workers.slow_pipeline import SlowPipeline, build as build_slow
+from tests.workers.slow_pipeline import SlowPipeline
+from tests.workers.slow_pipeline import build as build_slow
 
 
 class NoisyPipeline:

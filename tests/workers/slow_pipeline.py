@@ -39,7 +39,9 @@ class FakeResult:
 
 
 def candidate(url: str) -> MatchCandidate:
-    return MatchCandidate(url=url, title="a candidate", channel="somebody", duration_s=3.0, provider="ytmusic")
+    return MatchCandidate(
+        url=url, title="a candidate", channel="somebody", duration_s=3.0, provider="ytmusic"
+    )
 
 
 class SlowPipeline:
@@ -65,7 +67,12 @@ class SlowPipeline:
         report(Progress(stage=Stage.SEARCHING))
         check()
         if track.title.startswith("review:"):
-            return FakeResult("needs_review", None, candidates=[candidate("http://127.0.0.1:9/a")], message="low confidence")
+            return FakeResult(
+                "needs_review",
+                None,
+                candidates=[candidate("http://127.0.0.1:9/a")],
+                message="low confidence",
+            )
         if track.title.startswith("fail:"):
             raise SpotdeskError("The video is unavailable.", code="audio.unavailable")
         if track.title.startswith("retry:"):
@@ -82,7 +89,14 @@ class SlowPipeline:
             with temporary.open("w", encoding="utf-8") as out:
                 for step in range(steps):
                     check()
-                    report(Progress(stage=Stage.DOWNLOADING, fraction=step / steps, bytes_done=step, bytes_total=steps))
+                    report(
+                        Progress(
+                            stage=Stage.DOWNLOADING,
+                            fraction=step / steps,
+                            bytes_done=step,
+                            bytes_total=steps,
+                        )
+                    )
                     out.write(f"{step}\n")
                     out.flush()
                     time.sleep(self.seconds / steps)
@@ -95,7 +109,9 @@ class SlowPipeline:
             raise
         with (folder / "placements.log").open("a", encoding="utf-8") as log:
             log.write(f"{track.id} {os.getpid()}\n")
-        return FakeResult("downloaded", str(final), bytes_written=final.stat().st_size, message="downloaded")
+        return FakeResult(
+            "downloaded", str(final), bytes_written=final.stat().st_size, message="downloaded"
+        )
 
 
 def build(urls: Any, settings: Any) -> SlowPipeline:

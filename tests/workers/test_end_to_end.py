@@ -31,11 +31,19 @@ def fake_spotify(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSpotify]:
 
 
 def test_album_downloads_through_workers(
-    qapp, worker_env, fake_spotify: FakeSpotify, store: Store, store_uri: str, library: Path, monkeypatch
+    qapp,
+    worker_env,
+    fake_spotify: FakeSpotify,
+    store: Store,
+    store_uri: str,
+    library: Path,
+    monkeypatch,
 ) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.2")
     service = Service(store, Settings())
-    report = service.submit(f"https://open.spotify.com/album/{ALBUM_ID}", OutputOptions(folder=str(library)))
+    report = service.submit(
+        f"https://open.spotify.com/album/{ALBUM_ID}", OutputOptions(folder=str(library))
+    )
     [accepted] = report.accepted
 
     summary = run_until_done(store_uri, [accepted.task_id], 2, worker_args=FAST_WORKERS)
@@ -46,14 +54,22 @@ def test_album_downloads_through_workers(
     assert parent.state is TaskState.DONE
     assert parent.title == "Worker Album"
     children = list_children(store, accepted.task_id)
-    assert [child.track.title for child in children if child.track] == [f"Worker Album Track {n}" for n in range(1, 5)]
+    assert [child.track.title for child in children if child.track] == [
+        f"Worker Album Track {n}" for n in range(1, 5)
+    ]
     playlist = (library / "Worker Album.m3u8").read_text(encoding="utf-8")
     entries = [line for line in playlist.splitlines() if line and not line.startswith("#")]
     assert entries == [f"{child.track.id}.txt" for child in children if child.track]
 
 
 def test_album_resubmitted_uses_cached_metadata(
-    qapp, worker_env, fake_spotify: FakeSpotify, store: Store, store_uri: str, library: Path, monkeypatch
+    qapp,
+    worker_env,
+    fake_spotify: FakeSpotify,
+    store: Store,
+    store_uri: str,
+    library: Path,
+    monkeypatch,
 ) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.05")
     service = Service(store, Settings())

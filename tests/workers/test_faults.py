@@ -19,7 +19,9 @@ def placements(library: Path) -> list[str]:
     return log.read_text(encoding="utf-8").split("\n")[:-1] if log.exists() else []
 
 
-def test_kill9_mid_download_recovers(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_kill9_mid_download_recovers(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "3")
     [task_id] = submit_tracks(1)
     first = spawn("first", *SHORT_LEASE)
@@ -30,16 +32,24 @@ def test_kill9_mid_download_recovers(store: Store, submit_tracks, spawn, library
     first.wait()
     second = spawn("second", *SHORT_LEASE)
 
-    wait_until(lambda: store.get(task_id).state is TaskState.DONE, 40, "task done by the second worker")
+    wait_until(
+        lambda: store.get(task_id).state is TaskState.DONE, 40, "task done by the second worker"
+    )
     task = store.get(task_id)
     assert task.attempts == 2
     assert second.wait_for_event("done", task=task_id)
     assert [line.split()[0] for line in placements(library)] == ["track0000"]
     assert sorted(path.name for path in library.iterdir()) == ["placements.log", "track0000.txt"]
-    assert (library / "track0000.txt").read_text(encoding="utf-8").endswith("complete track0000 None\n")
+    assert (
+        (library / "track0000.txt")
+        .read_text(encoding="utf-8")
+        .endswith("complete track0000 None\n")
+    )
 
 
-def test_sigstop_past_lease_rejects_writes(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_sigstop_past_lease_rejects_writes(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "2")
     [task_id] = submit_tracks(1)
     stopped = spawn("stopped", *SHORT_LEASE)
@@ -51,14 +61,18 @@ def test_sigstop_past_lease_rejects_writes(store: Store, submit_tracks, spawn, l
     stopped.signal(signal.SIGCONT)
 
     stopped.wait_for_event("abandoned", task=task_id, timeout=20)
-    wait_until(lambda: store.get(task_id).state is TaskState.DONE, 40, "task done by the other worker")
+    wait_until(
+        lambda: store.get(task_id).state is TaskState.DONE, 40, "task done by the other worker"
+    )
     assert stopped.of_kind("done") == []
     assert len(other.of_kind("done")) == 1
     assert [line.split()[1] for line in placements(library)] == [str(other.pid)]
     assert sorted(path.name for path in library.iterdir()) == ["placements.log", "track0000.txt"]
 
 
-def test_many_workers_claim_each_task_once(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_many_workers_claim_each_task_once(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.05")
     task_ids = submit_tracks(60)
 
@@ -66,7 +80,9 @@ def test_many_workers_claim_each_task_once(store: Store, submit_tracks, spawn, l
     for worker in workers:
         assert worker.wait(60) == 0
 
-    claims = collections.Counter(event["task"] for worker in workers for event in worker.of_kind("claimed"))
+    claims = collections.Counter(
+        event["task"] for worker in workers for event in worker.of_kind("claimed")
+    )
     assert set(claims) == set(task_ids)
     assert max(claims.values()) == 1
     assert states(store, task_ids) == [TaskState.DONE] * 60

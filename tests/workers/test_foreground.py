@@ -17,9 +17,13 @@ from tests.workers.conftest import REPOSITORY, wait_until
 FAST_WORKERS = ("--idle-poll", "0.5", "--heartbeat", "0.5")
 
 
-def test_run_until_done_summary(qapp, worker_env, store: Store, store_uri: str, submit_tracks, monkeypatch) -> None:
+def test_run_until_done_summary(
+    qapp, worker_env, store: Store, store_uri: str, submit_tracks, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.2")
-    task_ids = submit_tracks(4, titles=["Good", "fail:Gone", "review:Unsure", "retry:Flaky"], max_attempts=1)
+    task_ids = submit_tracks(
+        4, titles=["Good", "fail:Gone", "review:Unsure", "retry:Flaky"], max_attempts=1
+    )
     changed: list[Task] = []
 
     summary = run_until_done(store_uri, task_ids, 2, changed.append, worker_args=FAST_WORKERS)
@@ -29,7 +33,10 @@ def test_run_until_done_summary(qapp, worker_env, store: Store, store_uri: str, 
     assert summary["done"] == 1
     assert summary["needs_review"] == 1
     assert summary["failed"] == 2
-    assert sorted(failure["code"] for failure in summary["failures"]) == ["audio.network", "audio.unavailable"]
+    assert sorted(failure["code"] for failure in summary["failures"]) == [
+        "audio.network",
+        "audio.unavailable",
+    ]
     assert summary["unfinished"] == 0
     assert {task.id for task in changed} == set(task_ids)
     assert changed[-1].state.is_final
@@ -55,7 +62,9 @@ def test_run_until_done_ctrl_c_keeps_tasks_queued(
     assert store.get(task_id).state is TaskState.QUEUED
 
 
-def test_workers_command_runs_and_stops(worker_env, store: Store, store_uri: str, submit_tracks, monkeypatch) -> None:
+def test_workers_command_runs_and_stops(
+    worker_env, store: Store, store_uri: str, submit_tracks, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.2")
     command = subprocess.Popen(
         [sys.executable, "-m", "spotdesk", "workers", "-n", "2", "--store", store_uri],

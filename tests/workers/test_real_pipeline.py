@@ -39,7 +39,12 @@ def real_pipeline(worker_env: None, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def submit_real_track(store: Store, library: Path, media: MediaServer) -> str:
-    track = Track(id="4uLU6hMCjMI75M1A2tKUQC", title="Test Tone", artists=["Artist"], duration_ms=int(TONE_SECONDS * 1000))
+    track = Track(
+        id="4uLU6hMCjMI75M1A2tKUQC",
+        title="Test Tone",
+        artists=["Artist"],
+        duration_ms=int(TONE_SECONDS * 1000),
+    )
     task = NewTask(
         kind=TaskKind.TRACK,
         link=track.url,
@@ -53,7 +58,11 @@ def submit_real_track(store: Store, library: Path, media: MediaServer) -> str:
 
 
 def audio_files(library: Path) -> list[Path]:
-    return [path for path in library.rglob("*") if path.name.endswith(AUDIO_SUFFIXES) and not path.name.startswith(".")]
+    return [
+        path
+        for path in library.rglob("*")
+        if path.name.endswith(AUDIO_SUFFIXES) and not path.name.startswith(".")
+    ]
 
 
 def leftovers(library: Path) -> list[str]:
@@ -61,11 +70,15 @@ def leftovers(library: Path) -> list[str]:
     return [
         path.name
         for path in library.rglob("*")
-        if path.is_file() and path not in audio_files(library) and not path.name.endswith(".spotdesk-library.json")
+        if path.is_file()
+        and path not in audio_files(library)
+        and not path.name.endswith(".spotdesk-library.json")
     ]
 
 
-def test_real_pipeline_completes_track(real_pipeline, store: Store, library: Path, media: MediaServer, spawn) -> None:
+def test_real_pipeline_completes_track(
+    real_pipeline, store: Store, library: Path, media: MediaServer, spawn
+) -> None:
     task_id = submit_real_track(store, library, media)
 
     worker = spawn("w1", "--once")
@@ -79,12 +92,18 @@ def test_real_pipeline_completes_track(real_pipeline, store: Store, library: Pat
     assert leftovers(library) == []
 
 
-def test_real_kill9_mid_download_recovers(real_pipeline, store: Store, library: Path, media: MediaServer, spawn) -> None:
+def test_real_kill9_mid_download_recovers(
+    real_pipeline, store: Store, library: Path, media: MediaServer, spawn
+) -> None:
     media.throttle(THROTTLE_BYTES_PER_SECOND)
     task_id = submit_real_track(store, library, media)
     first = spawn("first", *SHORT_LEASE)
     wait_until(
-        lambda: any(event.get("bytes_done") for event in first.of_kind("progress") if event["stage"] == "downloading"),
+        lambda: any(
+            event.get("bytes_done")
+            for event in first.of_kind("progress")
+            if event["stage"] == "downloading"
+        ),
         60,
         "download under way",
     )
@@ -108,12 +127,18 @@ def test_real_kill9_mid_download_recovers(real_pipeline, store: Store, library: 
         pytest.xfail(f"a killed worker's temporary files stay behind: {left}")
 
 
-def test_real_sigstop_past_lease(real_pipeline, store: Store, library: Path, media: MediaServer, spawn) -> None:
+def test_real_sigstop_past_lease(
+    real_pipeline, store: Store, library: Path, media: MediaServer, spawn
+) -> None:
     media.throttle(THROTTLE_BYTES_PER_SECOND)
     task_id = submit_real_track(store, library, media)
     stopped = spawn("stopped", *SHORT_LEASE)
     wait_until(
-        lambda: any(event.get("bytes_done") for event in stopped.of_kind("progress") if event["stage"] == "downloading"),
+        lambda: any(
+            event.get("bytes_done")
+            for event in stopped.of_kind("progress")
+            if event["stage"] == "downloading"
+        ),
         60,
         "download under way",
     )

@@ -35,11 +35,18 @@ TRACK_ID = "4uLU6hMCjMI75M1A2tKUQC"
 
 
 def make_track(number: int, title: str | None = None) -> Track:
-    return Track(id=f"{TRACK_ID[:-2]}{number:02d}", title=title or f"Song {number}", artists=["Artist"], duration_ms=3000)
+    return Track(
+        id=f"{TRACK_ID[:-2]}{number:02d}",
+        title=title or f"Song {number}",
+        artists=["Artist"],
+        duration_ms=3000,
+    )
 
 
 class FakeResolver:
-    def __init__(self, resolution: Resolution | None = None, error: Exception | None = None) -> None:
+    def __init__(
+        self, resolution: Resolution | None = None, error: Exception | None = None
+    ) -> None:
         self.resolution = resolution
         self.error = error
         self.track_calls: list[str] = []
@@ -93,7 +100,13 @@ class Harness:
 
 
 def submit(store: Store, kind: TaskKind, link: str, library: Path, **extra: Any) -> str:
-    task = NewTask(kind=kind, link=link, options=OutputOptions(folder=str(library)), dedupe_key=f"{kind}:{link}", **extra)
+    task = NewTask(
+        kind=kind,
+        link=link,
+        options=OutputOptions(folder=str(library)),
+        dedupe_key=f"{kind}:{link}",
+        **extra,
+    )
     return store.submit([task])[0].task_id
 
 
@@ -102,7 +115,9 @@ def album(count: int) -> Resolution:
         link=ALBUM,
         name="Test Album",
         tracks=[make_track(number) for number in range(count)],
-        skipped=[SkippedEntry(position=3, reason="unavailable", message="not available in your market")],
+        skipped=[
+            SkippedEntry(position=3, reason="unavailable", message="not available in your market")
+        ],
     )
 
 
@@ -118,7 +133,11 @@ def test_resolve_creates_children_in_order(store: Store, library: Path) -> None:
     assert [entry.reason for entry in parent.skipped] == ["unavailable"]
     children = list_children(store, parent_id)
     assert [child.position for child in children] == [1, 2, 3]
-    assert [child.track.title for child in children if child.track] == ["Song 0", "Song 1", "Song 2"]
+    assert [child.track.title for child in children if child.track] == [
+        "Song 0",
+        "Song 1",
+        "Song 2",
+    ]
     assert [child.context.position for child in children if child.context] == [1, 2, 3]
     assert {child.priority for child in children} == {5}
     assert {child.state for child in children} == {TaskState.QUEUED}
@@ -130,7 +149,14 @@ def test_resolve_twice_keeps_one_set_of_children(store: Store, library: Path) ->
     task = store.claim("test", 30)
     assert task is not None
     children = [
-        NewTask(kind=TaskKind.TRACK, link=make_track(0).url, options=task.options, dedupe_key="first-run", parent_id=parent_id, position=1)
+        NewTask(
+            kind=TaskKind.TRACK,
+            link=make_track(0).url,
+            options=task.options,
+            dedupe_key="first-run",
+            parent_id=parent_id,
+            position=1,
+        )
     ]
     store.add_children(task.id, task.lease_token or "", children)
     store.release(task.id, task.lease_token or "")
@@ -148,7 +174,11 @@ def test_collection_playlist_written_when_children_final(store: Store, library: 
 
     playlist = library / "Test Album.m3u8"
     assert playlist.exists()
-    entries = [line for line in playlist.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    entries = [
+        line
+        for line in playlist.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert entries == [f"{make_track(number).id}.txt" for number in range(3)]
 
 
@@ -162,7 +192,9 @@ def test_resolve_failure_fails_task(store: Store, library: Path) -> None:
     parent = store.get(parent_id)
     assert parent.state is TaskState.FAILED
     assert parent.error_code == "spotify.not_found"
-    assert [event["code"] for event in harness.events() if event["event"] == "failed"] == ["spotify.not_found"]
+    assert [event["code"] for event in harness.events() if event["event"] == "failed"] == [
+        "spotify.not_found"
+    ]
 
 
 def test_rate_limit_requeues_after_wait(store: Store, library: Path) -> None:
@@ -180,7 +212,9 @@ def test_rate_limit_requeues_after_wait(store: Store, library: Path) -> None:
 
 def test_needs_review_fails_with_candidates(store: Store, library: Path) -> None:
     harness = Harness(store, SlowPipeline(0.0), FakeResolver())
-    task_id = submit(store, TaskKind.TRACK, make_track(1).url, library, track=make_track(1, "review:Unsure"))
+    task_id = submit(
+        store, TaskKind.TRACK, make_track(1).url, library, track=make_track(1, "review:Unsure")
+    )
 
     harness.run_next()
 
@@ -194,7 +228,9 @@ def test_needs_review_fails_with_candidates(store: Store, library: Path) -> None
 
 def test_retryable_error_requeues(store: Store, library: Path) -> None:
     harness = Harness(store, SlowPipeline(0.0), FakeResolver())
-    task_id = submit(store, TaskKind.TRACK, make_track(1).url, library, track=make_track(1, "retry:Flaky"))
+    task_id = submit(
+        store, TaskKind.TRACK, make_track(1).url, library, track=make_track(1, "retry:Flaky")
+    )
 
     harness.run_next()
 
@@ -244,7 +280,11 @@ def test_manual_pair_uses_audio_url(store: Store, library: Path) -> None:
     assert resolver.track_calls == [TRACK_ID]
     assert task.track is not None
     assert task.track.title == "Looked Up"
-    assert (library / f"{TRACK_ID}.txt").read_text(encoding="utf-8").endswith(f"complete {TRACK_ID} {audio_url}\n")
+    assert (
+        (library / f"{TRACK_ID}.txt")
+        .read_text(encoding="utf-8")
+        .endswith(f"complete {TRACK_ID} {audio_url}\n")
+    )
 
 
 def test_cancel_flag_stops_pipeline(store: Store, library: Path) -> None:

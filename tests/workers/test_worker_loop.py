@@ -11,7 +11,9 @@ from spotdesk.store.contract import Store
 from tests.workers.conftest import states, wait_until
 
 
-def test_once_completes_queue(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_once_completes_queue(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.2")
     task_ids = submit_tracks(3)
 
@@ -19,7 +21,11 @@ def test_once_completes_queue(store: Store, submit_tracks, spawn, library: Path,
 
     assert worker.wait() == 0
     assert states(store, task_ids) == [TaskState.DONE] * 3
-    assert sorted(path.name for path in library.glob("*.txt")) == ["track0000.txt", "track0001.txt", "track0002.txt"]
+    assert sorted(path.name for path in library.glob("*.txt")) == [
+        "track0000.txt",
+        "track0001.txt",
+        "track0002.txt",
+    ]
     assert [event["task"] for event in worker.of_kind("done")] == task_ids
     assert worker.of_kind("started")[0]["pid"] == worker.pid
     assert worker.of_kind("stopped")[0]["reason"] == "no task left"
@@ -52,7 +58,9 @@ def test_progress_writes_bounded(store: Store, submit_tracks, spawn, monkeypatch
     assert store.get(task_id).state is TaskState.DONE
 
 
-def test_sigterm_hands_task_back(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_sigterm_hands_task_back(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "30")
     [task_id] = submit_tracks(1)
     worker = spawn("w1")
@@ -79,7 +87,9 @@ def test_sigterm_while_idle_exits(spawn) -> None:
     assert worker.of_kind("stopped")[0]["reason"] == "SIGTERM"
 
 
-def test_cancel_reaches_running_worker(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_cancel_reaches_running_worker(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "30")
     [task_id] = submit_tracks(1)
     worker = spawn("w1")
@@ -95,7 +105,9 @@ def test_cancel_reaches_running_worker(store: Store, submit_tracks, spawn, libra
     assert list(library.iterdir()) == []
 
 
-def test_pause_reaches_running_worker(store: Store, submit_tracks, spawn, library: Path, monkeypatch) -> None:
+def test_pause_reaches_running_worker(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "1.5")
     [task_id] = submit_tracks(1)
     worker = spawn("w1")
@@ -113,7 +125,9 @@ def test_pause_reaches_running_worker(store: Store, submit_tracks, spawn, librar
     assert (library / "track0000.txt").exists()
 
 
-def test_stray_prints_go_to_stderr(tmp_path: Path, spawn, store: Store, submit_tracks, monkeypatch) -> None:
+def test_stray_prints_go_to_stderr(
+    tmp_path: Path, spawn, store: Store, submit_tracks, monkeypatch
+) -> None:
     monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.1")
     monkeypatch.setenv("SPOTDESK_WORKER_PIPELINE", "tests.workers.noisy_pipeline:build")
     submit_tracks(1)
