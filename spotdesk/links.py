@@ -5,20 +5,19 @@ content with `#` comments, or Markdown. It returns the links in order without du
 Each piece of text that looks like a link but is not one spotdesk accepts gets an error.
 
 Short links (`https://spotify.link/...`) name no object until they are expanded, so they
-are the one place where this layer makes a network call: `HttpShortLinkExpander` follows
-the redirect from the short-link service. Tests and callers swap it for any object with an
-`expand(url) -> str` method.
+are the one place where this layer makes a network call: by default
+`short_links.HttpShortLinkExpander` follows the redirect from the short-link service.
+Tests and callers swap it for any object with an `expand(url) -> str` method.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from spotdesk.errors import SpotdeskError, UsageError
 from spotdesk.model import LinkKind, SpotifyLink
@@ -43,8 +42,8 @@ PODCAST_MESSAGE = "podcasts are not supported yet"
 
 # Spotify ids are base-62 encodings of 128-bit numbers, always 22 characters long.
 _ID = re.compile(r"[0-9A-Za-z]{22}")
-_WEB_HOSTS = ("open.spotify.com", "play.spotify.com")
-_SHORT_HOSTS = ("spotify.link", "spotify.app.link")
+WEB_HOSTS = ("open.spotify.com", "play.spotify.com")
+SHORT_LINK_HOSTS = ("spotify.link", "spotify.app.link")
 _PODCAST_KINDS = ("episode", "show")
 _AUDIOBOOK_KINDS = ("audiobook", "chapter")
 # Path prefixes that do not change what a web link names.
@@ -52,7 +51,7 @@ _NEUTRAL_SEGMENTS = ("embed", "embed-podcast")
 
 # One Spotify link inside arbitrary text. The URL body stops at whitespace, quotes,
 # brackets, commas and `|` (the manual-pair separator), none of which Spotify links use.
-_SPOTIFY_IN_TEXT = re.compile(
+SPOTIFY_LINK_PATTERN = re.compile(
     r"""(?:https?://)?(?:open|play)\.spotify\.com/[^\s<>"'`()\[\]{},|]*"""
     r"""|(?:https?://)?spotify(?:\.app)?\.link/[^\s<>"'`()\[\]{},|]*"""
     r"""|spotify:[^\s<>"'`()\[\]{},|]+""",
@@ -60,7 +59,6 @@ _SPOTIFY_IN_TEXT = re.compile(
 )
 _LOOKS_LIKE_URL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
 _WRAPPING = "<>()[]{}\"'`.,;:!?"
-_MAX_REDIRECTS = 5
 
 
 class InvalidLink(UsageError):
@@ -118,82 +116,10 @@ class ShortLinkExpander(Protocol):
         ...
 
 
-class HttpShortLinkExpander:
-    """Expand short links by reading the redirect that the short-link service returns.
-
-    Requests go to `base_url` (the short-link service, `ServiceUrls.spotify_short`) with
-    the short link's path. Only redirects to other short links are followed; the first
-    redirect to anything else is returned without being requested.
-    """
-
-    def __init__(self, base_url: str, timeout: float = 10.0) -> None:
-        """`timeout` is in seconds, for the whole expansion."""
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-
-    def expand(self, url: str) -> str:
-        import requests
-
-        request_url = self._service_url(url)
-        # `timeout` bounds the whole expansion, redirects included.
-        deadline = time.monotonic() + self.timeout
-        for _ in range(_MAX_REDIRECTS):
-            log.debug("expanding short link %s via %s", url, request_url)
-            try:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise requests.Timeout(f"no time left after redirects to {request_url}")
-                response = requests.get(
-                    request_url,
-                    allow_redirects=False,
-                    timeout=remaining,
-                    headers={"User-Agent": "spotdesk"},
-                )
-            except requests.Timeout as error:
-                raise ShortLinkFailed(
-                    f"Expanding the short link {url} timed out after {self.timeout:g} s; "
-                    "try again, or paste the open.spotify.com link instead.",
-                    detail=str(error),
-                ) from error
-            except requests.RequestException as error:
-                raise ShortLinkFailed(
-                    f"Expanding the short link {url} failed ({error.__class__.__name__}); "
-                    "check the network, or paste the open.spotify.com link instead.",
-                    detail=str(error),
-                ) from error
-
-            location = response.headers.get("Location")
-            if response.is_redirect and location:
-                target = urljoin(request_url, location)
-                if _host(target) in _SHORT_HOSTS:
-                    request_url = self._service_url(target)
-                    continue
-                return target
-            if response.status_code == 200:
-                # Some short-link pages respond with HTML that links to the target.
-                found = _SPOTIFY_IN_TEXT.search(response.text)
-                if found and _host(_with_scheme(found.group(0))) in _WEB_HOSTS:
-                    return found.group(0)
-            raise ShortLinkFailed(
-                f"The short link {url} did not lead to a Spotify link "
-                f"(HTTP {response.status_code}); check that it is complete.",
-                retryable=response.status_code >= 500 or response.status_code == 429,
-            )
-        raise ShortLinkFailed(
-            f"The short link {url} redirected more than {_MAX_REDIRECTS} times; "
-            "paste the open.spotify.com link instead.",
-            retryable=False,
-        )
-
-    def _service_url(self, url: str) -> str:
-        parts = urlsplit(_with_scheme(url))
-        query = f"?{parts.query}" if parts.query else ""
-        return f"{self.base_url}{parts.path}{query}"
-
-
-def default_expander() -> HttpShortLinkExpander:
-    """Return an expander for the short-link service configured in the environment."""
+def default_expander() -> ShortLinkExpander:
+    """Return an HTTP expander for the short-link service configured in the environment."""
     from spotdesk.config import ServiceUrls
+    from spotdesk.short_links import HttpShortLinkExpander
 
     return HttpShortLinkExpander(ServiceUrls.from_env().spotify_short)
 
@@ -206,15 +132,15 @@ def parse_link(text: str, expander: ShortLinkExpander | None = None) -> SpotifyL
     if candidate.lower().startswith("spotify:"):
         return _parse_uri(candidate)
 
-    url = _with_scheme(candidate)
-    host = _host(url)
-    if host in _SHORT_HOSTS:
+    url = with_scheme(candidate)
+    host = host_of(url)
+    if host in SHORT_LINK_HOSTS:
         expander = expander or default_expander()
         expanded = expander.expand(url)
-        if _host(_with_scheme(expanded)) in _SHORT_HOSTS:
+        if host_of(with_scheme(expanded)) in SHORT_LINK_HOSTS:
             raise ShortLinkFailed(f"The short link {candidate} expanded to another short link.")
         return parse_link(expanded, expander)
-    if host not in _WEB_HOSTS:
+    if host not in WEB_HOSTS:
         raise InvalidLink(
             f"{candidate!r} is not a Spotify link. Accepted forms: {ACCEPTED_FORMS}.",
         )
@@ -240,7 +166,7 @@ def parse_links(text: str, expander: ShortLinkExpander | None = None) -> LinkPar
                 result.pairs.append(pair)
             continue
 
-        matches = list(_SPOTIFY_IN_TEXT.finditer(token))
+        matches = list(SPOTIFY_LINK_PATTERN.finditer(token))
         if not matches:
             if _LOOKS_LIKE_URL.match(token) or "spotify" in token.lower():
                 result.errors.append(
@@ -388,11 +314,11 @@ def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
 
 
-def _with_scheme(url: str) -> str:
+def with_scheme(url: str) -> str:
     return url if "://" in url else "https://" + url
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 

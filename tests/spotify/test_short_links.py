@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from spotdesk.links import HttpShortLinkExpander, ShortLinkFailed, parse_links
+from spotdesk.links import ShortLinkFailed, parse_links
 from spotdesk.model import LinkKind, SpotifyLink
+from spotdesk.short_links import HttpShortLinkExpander
 from tests.fakes.spotify_api import FakeSpotify
 
 TRACK_ID = "1t2qKa8K72IBC8yQlhD9bU"
