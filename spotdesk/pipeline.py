@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from spotdesk.audio.convert import convert, extension_for
 from spotdesk.audio.cover import fetch_cover
 from spotdesk.audio.fetch import Downloaded, DownloadProgress, Fetcher, FetchError
-from spotdesk.audio.ffmpeg import probe
+from spotdesk.audio.ffmpeg import FfmpegFailed, MediaInfo, probe
 from spotdesk.audio.filesystem import ensure_folder, filesystem_error, remove_quietly, temp_path
 from spotdesk.audio.library import LibraryIndex, write_m3u8
 from spotdesk.audio.naming import render_path, sanitise_file_name
@@ -74,6 +74,14 @@ class NoMatch(PipelineError):
 
 class DurationMismatch(PipelineError):
     code = "match.duration_mismatch"
+
+
+class _CandidateRejected(Exception):
+    """One candidate failed in a way that another candidate may avoid."""
+
+    def __init__(self, error: SpotdeskError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 @dataclass
@@ -328,46 +336,59 @@ class _TrackRun:
             self.check()
             self._stage(Stage.DOWNLOADING, candidate.url)
             try:
-                downloaded = self.pipeline.fetcher.fetch(
-                    candidate.url, folder, on_progress=self._download_progress, check=self.check
-                )
-            except FetchError as error:
+                downloaded, info = self._fetch_and_probe(candidate, folder, manual)
+            except _CandidateRejected as rejected:
                 log.warning(
-                    "track %s: candidate %d (%s) failed: %s [%s]",
+                    "track %s: candidate %d (%s) rejected: %s [%s]",
                     self.track.id,
                     number,
                     candidate.url,
-                    error,
-                    error.code,
+                    rejected.error.message,
+                    rejected.error.code,
                 )
-                log.debug("yt-dlp output for %s:\n%s", candidate.url, error.detail)
-                if not error.try_next:
-                    raise
-                last_error = error
+                last_error = rejected.error
                 continue
-            self.temporaries.append(downloaded.path)
-
-            info = probe(downloaded.path)
-            mismatch = self._duration_mismatch(info.duration_s)
-            if mismatch and not manual:
-                log.warning(
-                    "track %s: candidate %d (%s) rejected: %s",
-                    self.track.id,
-                    number,
-                    candidate.url,
-                    mismatch,
-                )
-                remove_quietly(downloaded.path)
-                last_error = DurationMismatch(
-                    f"The downloaded audio {mismatch}; choose a match for this track.",
-                )
-                continue
-            if mismatch:
-                self.warnings.append(f"The chosen audio {mismatch}.")
             self.source_codec = info.codec
             return downloaded, candidate, info.duration_s
         assert last_error is not None
         raise last_error
+
+    def _fetch_and_probe(
+        self, candidate: MatchCandidate, folder: Path, manual: bool
+    ) -> tuple[Downloaded, MediaInfo]:
+        """Download one candidate and check its length.
+
+        Raises `_CandidateRejected` when another candidate may do better, and the fetch
+        error itself when none would (a network failure, a bot check).
+        """
+        try:
+            downloaded = self.pipeline.fetcher.fetch(
+                candidate.url, folder, on_progress=self._download_progress, check=self.check
+            )
+        except FetchError as error:
+            log.debug("yt-dlp output for %s:\n%s", candidate.url, error.detail)
+            if not error.try_next:
+                raise
+            raise _CandidateRejected(error) from error
+        self.temporaries.append(downloaded.path)
+
+        try:
+            info = probe(downloaded.path)
+        except FfmpegFailed as error:
+            log.debug("ffmpeg output for %s:\n%s", downloaded.path, error.detail)
+            remove_quietly(downloaded.path)
+            raise _CandidateRejected(error) from error
+
+        mismatch = self._duration_mismatch(info.duration_s)
+        if mismatch and not manual:
+            remove_quietly(downloaded.path)
+            rejection = DurationMismatch(
+                f"The downloaded audio {mismatch}; choose a match for this track."
+            )
+            raise _CandidateRejected(rejection)
+        if mismatch:
+            self.warnings.append(f"The chosen audio {mismatch}.")
+        return downloaded, info
 
     def _duration_mismatch(self, actual: float | None) -> str | None:
         if actual is None or not self.track.duration_ms:

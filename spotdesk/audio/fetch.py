@@ -1,7 +1,7 @@
 """Download a candidate's best audio with yt-dlp's Python API.
 
-Progress reaches the caller as `DownloadProgress` values; `check()` is called from yt-dlp's
-progress hook, so raising there (cancel, pause, lost lease) stops the transfer mid-file.
+Progress reaches the caller as `DownloadProgress` values. When `check()` raises (cancel,
+pause, lost lease), yt-dlp's progress hook raises too, which stops the transfer mid-file.
 yt-dlp's failures become `FetchError`s with a stable code, one sentence saying what the
 user can do, and `try_next` telling the pipeline whether another candidate may work.
 """
@@ -16,49 +16,41 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spotdesk.audio.fetcherrors import (
+    AgeRestricted,
+    BotCheck,
+    FetchError,
+    Forbidden,
+    GeoBlocked,
+    NetworkError,
+    Unavailable,
+    classify_failure,
+)
 from spotdesk.audio.filesystem import TEMP_PREFIX, remove_quietly
-from spotdesk.errors import SpotdeskError
 
 log = logging.getLogger(__name__)
 
 SOCKET_TIMEOUT_S = 30.0
 RETRIES = 3
+# How often the calling thread delivers progress and calls `check()`, in seconds.
+POLL_INTERVAL_S = 0.1
+# How long a cancelled download may take to stop before the caller stops waiting for it.
+STOP_GRACE_S = 2.0
 
-
-class FetchError(SpotdeskError):
-    """yt-dlp could not download a candidate."""
-
-    code = "fetch.failed"
-    try_next = True  # whether another candidate for the same track may succeed
-
-
-class Unavailable(FetchError):
-    code = "fetch.unavailable"
-
-
-class AgeRestricted(FetchError):
-    code = "fetch.age_restricted"
-
-
-class GeoBlocked(FetchError):
-    code = "fetch.geo_blocked"
-
-
-class Forbidden(FetchError):
-    code = "fetch.http_403"
-    retryable = True
-
-
-class NetworkError(FetchError):
-    code = "fetch.network"
-    retryable = True
-    try_next = False  # every candidate goes through the same network
-
-
-class BotCheck(FetchError):
-    code = "fetch.bot_check"
-    retryable = True
-    try_next = False  # YouTube then requires a sign-in for every video from this address
+__all__ = [
+    "AgeRestricted",
+    "BotCheck",
+    "DownloadProgress",
+    "Downloaded",
+    "FetchError",
+    "Fetcher",
+    "Forbidden",
+    "GeoBlocked",
+    "NetworkError",
+    "Unavailable",
+    "classify_failure",
+    "deno_path",
+]
 
 
 @dataclass(frozen=True)
@@ -96,12 +88,11 @@ def deno_path() -> str | None:
 class Fetcher:
     """Download audio with yt-dlp into a caller-chosen folder under a temporary name.
 
-    One `yt_dlp.YoutubeDL` is kept and reused, because building one loads every
-    extractor (about 60 ms with yt-dlp 2026.11.23, measured with cProfile on a busy
-    2-core machine), and reuse keeps HTTP connections and browser cookies loaded. Only
-    the output template, the progress hook and the log collector change per download. A
-    lock makes concurrent `fetch` calls take turns. After any failure the instance is
-    dropped, and the next call builds a new one.
+    A `yt_dlp.YoutubeDL` is kept and reused between downloads, because building one loads
+    every extractor (about 60 ms with yt-dlp 2026.11.23, measured with cProfile on a busy
+    2-core machine), and reuse keeps HTTP connections and browser cookies loaded. Each
+    download runs on a helper thread while the calling thread delivers progress and calls
+    `check()`, so a cancel takes effect even while the server sends nothing.
     """
 
     def __init__(
@@ -113,10 +104,8 @@ class Fetcher:
         self.cookies_from_browser = cookies_from_browser or None
         self.js_runtime = js_runtime if js_runtime is not None else deno_path()
         self.extra_options = dict(extra_options or {})
-        self._downloader: Any = None
+        self._idle: _Session | None = None
         self._lock = threading.Lock()
-        self._logger = _CollectingLogger()
-        self._hook: Callable[[dict[str, Any]], None] = lambda status: None
 
     def fetch(
         self,
@@ -128,82 +117,59 @@ class Fetcher:
     ) -> Downloaded:
         """Download the best audio of `url` into `folder` and return where it went.
 
-        Every file of this download carries one random stem, and all of them are removed
-        when the download fails or `check()` raises.
+        `on_progress` and `check` run on the calling thread. Every file of this download
+        carries one random stem, and all of them are removed when the download fails or
+        `check()` raises. A download stalled inside a read cannot be stopped at once: it is
+        abandoned after `STOP_GRACE_S`, and its thread removes its files when the read
+        returns (at the latest after `SOCKET_TIMEOUT_S`).
         """
-        import yt_dlp
-
         stem = f"{TEMP_PREFIX}{os.urandom(6).hex()}.download"
-
-        def hook(status: dict[str, Any]) -> None:
-            check()
-            if status.get("status") == "downloading":
-                on_progress(
-                    DownloadProgress(
-                        bytes_done=int(status.get("downloaded_bytes") or 0),
-                        bytes_total=status.get("total_bytes") or status.get("total_bytes_estimate"),
-                        speed=status.get("speed"),
-                        eta=status.get("eta"),
-                    )
+        job = _DownloadJob(self._take_session(), url, folder, stem)
+        job.start()
+        try:
+            while not job.finished.wait(POLL_INTERVAL_S):
+                job.deliver_progress(on_progress)
+                check()
+            job.deliver_progress(on_progress)
+        except BaseException:
+            job.request_stop()
+            if not job.finished.wait(STOP_GRACE_S):
+                log.warning(
+                    "download of %s did not stop within %.0f s; its partial files in %s are "
+                    "removed when the stalled read ends",
+                    url,
+                    STOP_GRACE_S,
+                    folder,
                 )
+            raise
 
-        with self._lock:
-            self._logger.lines.clear()
-            self._hook = hook
-            try:
-                downloader = self._reusable_downloader()
-                downloader.params["outtmpl"]["default"] = str(folder / f"{stem}.%(ext)s")
-                info = downloader.extract_info(url, download=True)
-            except yt_dlp.utils.DownloadError as error:
-                self._discard_downloader()
-                _remove_partials(folder, stem)
-                raise classify_failure(str(error), self._logger.text()) from error
-            except BaseException:
-                self._discard_downloader()
-                _remove_partials(folder, stem)
-                raise
-            finally:
-                self._hook = lambda status: None
-            output = self._logger.text()
-
-        path = _downloaded_path(info, folder, stem)
-        if path is None:
+        if job.error is not None:
+            job.session.close()
             _remove_partials(folder, stem)
-            raise FetchError(
-                f"yt-dlp reported success for {url} but wrote no file; try another source.",
-                detail=output,
-            )
-        acodec = info.get("acodec")
-        return Downloaded(
-            path=path,
-            url=url,
-            title=info.get("title"),
-            codec=None if acodec in (None, "none") else str(acodec),
-            duration_s=info.get("duration"),
-        )
+            if isinstance(job.error, _download_error_class()):
+                raise classify_failure(str(job.error), job.session.logger.text()) from job.error
+            raise job.error
+        self._return_session(job.session)
+        return _downloaded(job, url, folder, stem)
 
     def close(self) -> None:
         """Close the kept yt-dlp instance (its HTTP connections and cookie jar)."""
         with self._lock:
-            self._discard_downloader()
+            session, self._idle = self._idle, None
+        if session is not None:
+            session.close()
 
-    def _reusable_downloader(self) -> Any:
-        if self._downloader is None:
-            import yt_dlp
+    def _take_session(self) -> _Session:
+        with self._lock:
+            session, self._idle = self._idle, None
+        return session or _Session(self.options())
 
-            self._downloader = yt_dlp.YoutubeDL(self.options())
-        return self._downloader
-
-    def _discard_downloader(self) -> None:
-        if self._downloader is not None:
-            try:
-                self._downloader.close()
-            except Exception as error:  # closing must never hide the error being handled
-                log.debug("closing yt-dlp failed: %s", error)
-            self._downloader = None
-
-    def _dispatch_hook(self, status: dict[str, Any]) -> None:
-        self._hook(status)
+    def _return_session(self, session: _Session) -> None:
+        with self._lock:
+            if self._idle is None:
+                self._idle = session
+                return
+        session.close()
 
     def options(self) -> dict[str, Any]:
         """Return the yt-dlp options; the output template is replaced on every download."""
@@ -214,8 +180,6 @@ class Fetcher:
             "quiet": True,
             "no_warnings": False,
             "noprogress": True,
-            "logger": self._logger,
-            "progress_hooks": [self._dispatch_hook],
             "socket_timeout": SOCKET_TIMEOUT_S,
             "retries": RETRIES,
             "fragment_retries": RETRIES,
@@ -231,6 +195,117 @@ class Fetcher:
             options["cookiesfrombrowser"] = (self.cookies_from_browser, None, None, None)
         options.update(self.extra_options)
         return options
+
+
+class _Stopped(Exception):
+    """Raised from yt-dlp's progress hook to end a download the caller gave up on."""
+
+
+class _Session:
+    """One `YoutubeDL` with its own log collector and progress hook."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        import yt_dlp
+
+        self.logger = _CollectingLogger()
+        self.hook: Callable[[dict[str, Any]], None] = lambda status: None
+        self.downloader = yt_dlp.YoutubeDL(
+            {**options, "logger": self.logger, "progress_hooks": [self._dispatch]}
+        )
+
+    def _dispatch(self, status: dict[str, Any]) -> None:
+        self.hook(status)
+
+    def close(self) -> None:
+        try:
+            self.downloader.close()
+        except Exception as error:  # closing must never hide the error being handled
+            log.debug("closing yt-dlp failed: %s", error)
+
+
+class _DownloadJob:
+    """One download running on a helper thread; the caller reads its results."""
+
+    def __init__(self, session: _Session, url: str, folder: Path, stem: str) -> None:
+        self.session = session
+        self.url = url
+        self.folder = folder
+        self.stem = stem
+        self.finished = threading.Event()
+        self.info: dict[str, Any] | None = None
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._latest: DownloadProgress | None = None
+        self._progress_lock = threading.Lock()
+
+    def start(self) -> None:
+        thread = threading.Thread(target=self._run, name=f"yt-dlp {self.stem}", daemon=True)
+        thread.start()
+
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def deliver_progress(self, on_progress: Callable[[DownloadProgress], None]) -> None:
+        with self._progress_lock:
+            latest, self._latest = self._latest, None
+        if latest is not None:
+            on_progress(latest)
+
+    def _hook(self, status: dict[str, Any]) -> None:
+        if self._stop.is_set():
+            raise _Stopped()
+        if status.get("status") != "downloading":
+            return
+        progress = DownloadProgress(
+            bytes_done=int(status.get("downloaded_bytes") or 0),
+            bytes_total=status.get("total_bytes") or status.get("total_bytes_estimate"),
+            speed=status.get("speed"),
+            eta=status.get("eta"),
+        )
+        with self._progress_lock:
+            self._latest = progress
+
+    def _run(self) -> None:
+        self.session.logger.lines.clear()
+        self.session.hook = self._hook
+        downloader = self.session.downloader
+        try:
+            downloader.params["outtmpl"]["default"] = str(self.folder / f"{self.stem}.%(ext)s")
+            self.info = downloader.extract_info(self.url, download=True)
+        except BaseException as error:  # handed to the calling thread, which raises it
+            self.error = error
+        finally:
+            self.session.hook = lambda status: None
+            if self._stop.is_set():
+                # The caller has given up on this download and may no longer be waiting.
+                self.session.close()
+                _remove_partials(self.folder, self.stem)
+            self.finished.set()
+
+
+def _download_error_class() -> type[Exception]:
+    import yt_dlp
+
+    return yt_dlp.utils.DownloadError  # type: ignore[no-any-return]
+
+
+def _downloaded(job: _DownloadJob, url: str, folder: Path, stem: str) -> Downloaded:
+    info = job.info or {}
+    path = _downloaded_path(info, folder, stem)
+    if path is None:
+        _remove_partials(folder, stem)
+        raise FetchError(
+            f"yt-dlp reported success for {url} but wrote no file; try another source.",
+            detail=job.session.logger.text(),
+        )
+    acodec = info.get("acodec")
+    return Downloaded(
+        path=path,
+        url=url,
+        title=info.get("title"),
+        codec=None if acodec in (None, "none") else str(acodec),
+        duration_s=info.get("duration"),
+    )
 
 
 class _CollectingLogger:
@@ -257,93 +332,6 @@ class _CollectingLogger:
 
     def text(self) -> str:
         return "\n".join(self.lines)
-
-
-# Phrases in yt-dlp 2026.11 error messages and in the YouTube playability reasons it passes
-# on, matched in lower case; the first class with a matching phrase wins.
-_FAILURES: list[tuple[type[FetchError], tuple[str, ...], str]] = [
-    (
-        BotCheck,
-        ("confirm you're not a bot", "confirm you’re not a bot"),
-        "YouTube asks for a sign-in to prove this is not a bot; set the cookies_from_browser "
-        "setting to a browser where you are signed in to YouTube, or try again later.",
-    ),
-    (
-        AgeRestricted,
-        ("age-restricted", "confirm your age", "inappropriate for some users", "age restricted"),
-        "The video is age-restricted; set the cookies_from_browser setting to a browser "
-        "signed in to an adult YouTube account, or choose another match.",
-    ),
-    (
-        GeoBlocked,
-        (
-            "not available in your country",
-            "geo restrict",
-            "geo-restrict",
-            "blocked it in your country",
-            "not made this video available in your country",
-        ),
-        "The video is blocked in your country; choose another match or use a proxy.",
-    ),
-    (
-        Forbidden,
-        ("http error 403", "403: forbidden", "403 forbidden"),
-        "The server refused the download (HTTP 403); update yt-dlp, set cookies_from_browser, "
-        "or try again later.",
-    ),
-    (
-        Unavailable,
-        (
-            "video unavailable",
-            "is unavailable",
-            "private video",
-            "has been removed",
-            "http error 404",
-            "404: not found",
-            "this video is not available",
-            "account associated with this video has been terminated",
-            "unsupported url",
-        ),
-        "The audio is no longer available at that address; choose another match.",
-    ),
-    (
-        NetworkError,
-        (
-            "unable to connect",
-            "connection refused",
-            "timed out",
-            "network is unreachable",
-            "name or service not known",
-            "temporary failure in name resolution",
-            "connection reset",
-            "remote end closed connection",
-            "unable to download webpage",
-            "transporterror",
-            "incompleteread",
-            "urlopen error",
-        ),
-        "The download failed because of a network error; check your connection and retry.",
-    ),
-]
-
-
-def classify_failure(message: str, output: str = "") -> FetchError:
-    """Return the `FetchError` for a yt-dlp error message (and its full output)."""
-    text = message.lower()
-    detail = f"{message}\n{output}".strip()
-    for error_class, phrases, advice in _FAILURES:
-        if any(phrase in text for phrase in phrases):
-            return error_class(advice, detail=detail)
-    return FetchError(
-        f"yt-dlp could not download the audio ({_short(message)}); try another match or "
-        "update yt-dlp.",
-        detail=detail,
-    )
-
-
-def _short(message: str) -> str:
-    message = message.removeprefix("ERROR: ").strip()
-    return message if len(message) <= 200 else message[:197] + "..."
 
 
 def _downloaded_path(info: dict[str, Any] | None, folder: Path, stem: str) -> Path | None:

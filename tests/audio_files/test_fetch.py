@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,35 @@ def test_fetcher_reused_after_failure(media: MediaServer, tmp_path: Path) -> Non
     assert second.path.suffix == ".mp3"
     assert second.path.parent == tmp_path
     assert [path.name for path in tmp_path.iterdir() if path.is_file()] == [second.path.name]
+
+
+def test_fetch_cancel_while_stalled(media: MediaServer, tmp_path: Path) -> None:
+    media.hang("long.m4a", after=64 * 1024)
+    reports: list[DownloadProgress] = []
+
+    def check() -> None:
+        if reports:
+            raise CancelledError("cancelled by the test")
+
+    started = time.monotonic()
+    with pytest.raises(CancelledError):
+        Fetcher().fetch(media.url("long.m4a"), tmp_path, on_progress=reports.append, check=check)
+    waited = time.monotonic() - started
+
+    assert waited < fetch.STOP_GRACE_S + 2
+    media.release()
+    deadline = time.monotonic() + 10
+    while files_in(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert files_in(tmp_path) == []
+
+
+def test_fetch_progress_on_calling_thread(media: MediaServer, tmp_path: Path) -> None:
+    threads: set[str] = set()
+
+    def record(progress: DownloadProgress) -> None:
+        threads.add(threading.current_thread().name)
+
+    Fetcher().fetch(media.url("tone.m4a"), tmp_path, on_progress=record)
+
+    assert threads == {threading.current_thread().name}

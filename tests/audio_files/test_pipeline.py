@@ -29,6 +29,7 @@ from spotdesk.model import (
 )
 from spotdesk.pipeline import DurationMismatch, NoMatch, Pipeline, write_collection_playlist
 from tests.audio_files.conftest import StubMatcher, candidate, files_in, make_track
+from tests.fakes.lrclib import FakeLrclib, LyricsRecord
 from tests.fakes.media_server import MediaServer
 
 AUDIO_FILE_SUFFIXES = tuple(f".{audio_format.value}" for audio_format in AudioFormat)
@@ -157,6 +158,22 @@ def test_run_forbidden_tries_next(media: MediaServer, options: OutputOptions) ->
 
     assert result.match is not None
     assert result.match.url == media.url("tone.webm")
+
+
+def test_run_unreadable_audio_tries_next(
+    media: MediaServer, options: OutputOptions, tmp_path: Path
+) -> None:
+    garbage = tmp_path / "garbage.m4a"
+    garbage.write_bytes(b"<html>not audio</html>" * 200)
+    media.add("garbage.m4a", garbage, "audio/mp4")
+
+    result = pipeline_for(media.url("garbage.m4a"), media.url("tone.mp3")).run(
+        make_track(), options
+    )
+
+    assert result.match is not None
+    assert result.match.url == media.url("tone.mp3")
+    assert leftovers(options) == []
 
 
 def test_run_last_fetch_error_raised(media: MediaServer, options: OutputOptions) -> None:
@@ -457,3 +474,31 @@ def test_collection_playlist_not_for_single_track(tmp_path: Path) -> None:
         )
         is None
     )
+
+
+def test_run_lyrics_from_lrclib(media: MediaServer, options: OutputOptions) -> None:
+    lrclib = FakeLrclib()
+    lrclib.add(
+        LyricsRecord(
+            track_name="Test Tone",
+            artist_name="Tyler, The Creator",
+            album_name="Sine Waves",
+            duration=3.0,
+            plain="la la\nla",
+            synced="[00:00.50]la la\n[00:02.00]la",
+        )
+    )
+    lrclib.start()
+    try:
+        urls = dataclasses.replace(ServiceUrls(), lrclib=lrclib.base_url)
+        matcher = StubMatcher([candidate(media.url("tone.m4a"))])
+        options.lyrics = True
+
+        result = Pipeline(urls, matcher=matcher).run(make_track(), options)  # type: ignore[arg-type]
+    finally:
+        lrclib.stop()
+
+    tags = read_tags(Path(result.output_path or ""))
+    assert tags["lyrics_plain"] == "la la\nla"
+    assert tags["lyrics_synced"] == "[00:00.50]la la\n[00:02.00]la"
+    assert not Path(result.output_path or "").with_suffix(".lrc").exists()
