@@ -6,9 +6,9 @@ import signal
 import time
 from pathlib import Path
 
-from spotdesk.model import TaskState
-from spotdesk.store.contract import Store
-from tests.workers.conftest import states, wait_until
+from spotdesk.model import OutputOptions, TaskKind, TaskState
+from spotdesk.store.contract import NewTask, Outcome, Store
+from tests.workers.conftest import states, track_task, wait_until
 
 
 def test_once_completes_queue(
@@ -138,3 +138,68 @@ def test_stray_prints_go_to_stderr(
     assert worker.stray_lines == []
     assert any("noise from a library" in line for line in worker.stderr_lines)
     assert len(worker.of_kind("done")) == 1
+
+
+def test_paused_queued_task_waits_for_resume(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "0.2")
+    paused_id, other_id = submit_tracks(2)
+    store.request_pause([paused_id])
+    worker = spawn("w1", "--idle-poll", "0.3")
+
+    wait_until(lambda: store.get(other_id).state is TaskState.DONE, 20, "other task done")
+    time.sleep(1.0)
+    assert store.get(paused_id).state is TaskState.PAUSED
+    assert [event["task"] for event in worker.of_kind("claimed")] == [other_id]
+
+    store.resume([paused_id])
+    wait_until(lambda: store.get(paused_id).state is TaskState.DONE, 20, "resumed task done")
+
+
+def test_cancelled_paused_task_never_runs(
+    store: Store, submit_tracks, spawn, library: Path
+) -> None:
+    [task_id] = submit_tracks(1)
+    store.request_pause([task_id])
+    store.request_cancel([task_id])
+
+    worker = spawn("w1", "--once")
+
+    assert worker.wait() == 0
+    assert store.get(task_id).state is TaskState.CANCELLED
+    assert worker.of_kind("claimed") == []
+    assert list(library.iterdir()) == []
+
+
+def test_cancel_collection_stops_children(store: Store, spawn, library: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "30")
+    parent_id = store.submit(
+        [
+            NewTask(
+                kind=TaskKind.RESOLVE,
+                link="https://open.spotify.com/album/1DFixLWuPkv3KT3TnV35m3",
+                options=OutputOptions(folder=str(library)),
+                dedupe_key="test:album",
+            )
+        ]
+    )[0].task_id
+    parent = store.claim("resolver", 30)
+    assert parent is not None
+    token = parent.lease_token or ""
+    child_ids = store.add_children(
+        parent_id, token, [track_task(library, number, position=number + 1) for number in range(2)]
+    )
+    store.complete(parent_id, token, Outcome())
+    workers = [spawn(f"w{number}") for number in range(2)]
+    for worker in workers:
+        worker.wait_for_event("progress", stage="downloading")
+
+    requested_at = time.monotonic()
+    store.request_cancel([parent_id])
+    wait_until(
+        lambda: states(store, child_ids) == [TaskState.CANCELLED] * 2, 5, "children cancelled"
+    )
+
+    assert time.monotonic() - requested_at < 1.5
+    assert list(library.glob("*.txt")) == []
