@@ -1,8 +1,8 @@
 """Claim throughput and latency of the SQLite store, with several claiming processes.
 
 For each queue size (default 1,000, 10,000 and 100,000 queued track tasks) the script
-fills one SQLite file, then for each process count (default 1, 2 and 4) copies it and lets
-that many processes claim tasks as fast as they can, all starting at one barrier. Each
+fills one SQLite file. For each process count (default 1, 2 and 4) it then copies the file
+and lets that many processes claim tasks as fast as they can, all starting together. Each
 run takes `--claims` claims in total (at most half the queue), split evenly between the
 processes. A claim here is the store's whole `claim` call: one `BEGIN IMMEDIATE`
 transaction that updates the change counter and the claimed row, then commits.

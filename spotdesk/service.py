@@ -2,7 +2,8 @@
 
 `Service.submit` turns pasted text into tasks. Every Spotify link, a single track's
 included, becomes one `resolve` task, so a worker always fetches the metadata first and
-then creates the track tasks beneath it; the window shows every submission the same way.
+then creates the track tasks beneath it. The window therefore shows every submission the
+same way.
 A manual pair `AUDIO_URL|SPOTIFY_LINK` becomes a `track` task whose link is the pair and
 whose `chosen_url` is the audio URL, so the worker skips the search.
 

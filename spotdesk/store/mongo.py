@@ -231,9 +231,8 @@ class MongoStore(MongoReading):
                 if existing is not None:
                     return str(existing["_id"])
             if self._active_with_key(child.dedupe_key) is not None:
-                # NOTE: the same recording is already active elsewhere. The child is still
-                # created so the collection stays complete; the library's skip rule avoids
-                # a second download once the other task has placed its file.
+                # NOTE: an equal task is active elsewhere, but the child is still created so
+                # the collection stays complete. When both run at once, both download.
                 child.dedupe_key = None
             try:
                 return self._insert(child, seq)

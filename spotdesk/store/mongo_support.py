@@ -116,8 +116,8 @@ class ServerClock:
         self._measured_at = time.monotonic()
 
 
-# How recent a missing change number must be for `changes_since` to look for it again,
-# because its write may still be in flight, and for how long (seconds) it keeps looking.
+# Limits for re-reading missing change numbers whose writes may still be in flight: only
+# the newest GAP_WINDOW numbers below the cursor count, each for GAP_SECONDS seconds.
 GAP_WINDOW = 256
 GAP_SECONDS = 30.0
 
@@ -128,7 +128,7 @@ class ChangeCursor:
 
     Writers take change numbers from a counter before they write, so a reader can see
     number 7 before the write holding number 6 lands. The cursor keeps such recent gaps
-    and asks for them again until they expire.
+    and queries them again until they expire.
     """
 
     after: int

@@ -1,10 +1,10 @@
 """The embedded store: one SQLite file in WAL mode, shared by the processes of one host.
 
 Every write runs in a `BEGIN IMMEDIATE` transaction, so writers queue on SQLite's lock
-(waiting up to the busy timeout) and a read-then-write inside one transaction sees no
-other writer. Every task write also takes the next value of the `change` counter into the
-row's `change_seq`, which is what `changes_since` follows. Lease times come from this
-host's clock, which is the only clock a same-host database has.
+(waiting up to the busy timeout), and no other writer can change a row between a read
+and a write inside one transaction. Every task write also takes the next value of the
+`change` counter into the row's `change_seq`, which is what `changes_since` follows.
+Lease times come from this host's clock, which is the only clock a same-host database has.
 
 Never put the file on a network share: SQLite's locking is unreliable there.
 """
@@ -218,10 +218,9 @@ class SqliteStore(SqliteReading):
                     ids.append(str(existing["id"]))
                     continue
                 if self._active_with_key(conn, child.dedupe_key) is not None:
-                    # NOTE: the same recording is already active elsewhere (another
-                    # collection or a single link). The child is still created, so the
-                    # collection stays complete, and the library's skip rule avoids a
-                    # second download once the other task has placed its file.
+                    # NOTE: an equal task is active elsewhere (another collection or a
+                    # single link), but the child is still created so the collection stays
+                    # complete. When both run at once, both download.
                     child.dedupe_key = None
                 ids.append(self._insert(conn, child))
         return ids

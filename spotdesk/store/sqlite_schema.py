@@ -1,8 +1,8 @@
 """The SQLite schema and its forward migrations.
 
 `PRAGMA user_version` stores the schema version. Opening a file runs every migration
-above its version in one transaction; a file with a version above `SCHEMA_VERSION` was
-written by a newer spotdesk, and opening it raises `SchemaTooNew` instead of guessing.
+above its version in one transaction. A file with a version above `SCHEMA_VERSION` was
+written by a newer spotdesk, so opening it raises `SchemaTooNew` instead of guessing.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ CREATE TABLE day_stats (
 ) WITHOUT ROWID;
 """
 
-# Index i holds the script that takes a file from version i to version i + 1.
+# Item i is the script that takes a file from version i to version i + 1.
 MIGRATIONS: list[str] = [_V1]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,8 +1,8 @@
-"""What each user action does to a task in each state, shared by both stores.
+"""Task state transitions, shared by both stores: user actions and a worker's claim ending.
 
-Each function returns the fields to set on a task in `state`, or None when the action
-does not apply to that state. A running task only gets a request flag, because its
-worker owns it and acts on the flag at its next heartbeat or progress write.
+Each user-action function returns the fields to set on a task in `state`, or None when
+the action does not apply to that state. A running task only gets a request flag,
+because its worker owns it and acts on the flag at its next heartbeat or progress write.
 """
 
 from __future__ import annotations
@@ -89,13 +89,13 @@ def check_single(requested: list[str], found: set[str], affected: list[str], act
 # ---- a worker's hold on a task ending -----------------------------------------------------
 
 
-def state_after_stop(row: Mapping[str, Any], wanted: TaskState) -> TaskState:
+def state_after_stop(row: Mapping[str, Any], target: TaskState) -> TaskState:
     """Let a pending user request win over where a stopping worker would put the task."""
-    if row["cancel_requested"] and wanted is not TaskState.DONE:
+    if row["cancel_requested"] and target is not TaskState.DONE:
         return TaskState.CANCELLED
-    if row["pause_requested"] and wanted is TaskState.QUEUED:
+    if row["pause_requested"] and target is TaskState.QUEUED:
         return TaskState.PAUSED
-    return wanted
+    return target
 
 
 def stop_fields(state: TaskState, now: float) -> dict[str, Any]:
@@ -131,7 +131,7 @@ def fail_fields(
     """Return where a failed attempt leaves a running task, and the fields to set.
 
     A retryable error with attempts left re-queues the task after `retry_after` seconds,
-    or after the exponential backoff when that is None; anything else ends it failed.
+    or after the exponential backoff when that is None. Any other error ends it failed.
     """
     retry = error.retryable and row["attempts"] < row["max_attempts"]
     state = state_after_stop(row, TaskState.QUEUED if retry else TaskState.FAILED)

@@ -334,7 +334,8 @@ def test_add_children_active_duplicate_still_created(store: Store, options: Outp
     single = store.submit([track_task(options, "same")])[0].task_id
     store.submit([resolve_task(options, "p", priority=5)])
     parent = store.claim("w", LEASE)
-    assert parent and parent.lease_token and parent.kind is TaskKind.RESOLVE
+    assert parent and parent.lease_token
+    assert parent.kind is TaskKind.RESOLVE
 
     ids = store.add_children(
         parent.id, parent.lease_token, [track_task(options, "same", position=1)]
@@ -542,7 +543,8 @@ def task_in_state(store: Store, options: OutputOptions, state: TaskState) -> str
         store.request_pause([task_id])
         return task_id
     task = store.claim("w", LEASE)
-    assert task is not None and task.id == task_id and task.lease_token
+    assert task is not None and task.lease_token
+    assert task.id == task_id
     if state is TaskState.DONE:
         store.complete(task_id, task.lease_token, Outcome(output_path="/a.mp3"))
     elif state is TaskState.FAILED:
@@ -805,7 +807,8 @@ def test_changes_since_follows_writes(store: Store, options: OutputOptions) -> N
     assert [task.id for task in first.tasks] == [task_id]
     assert second.tasks[0].state is TaskState.PAUSED
     assert third.removed_ids == [task_id]
-    assert quiet.tasks == [] and quiet.removed_ids == []
+    assert quiet.tasks == []
+    assert quiet.removed_ids == []
 
 
 def test_changes_since_limit_pages(store: Store, options: OutputOptions) -> None:

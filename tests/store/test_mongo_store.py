@@ -146,7 +146,7 @@ def test_server_restart_loses_nothing(tmp_path: Path, options: OutputOptions) ->
 
 
 def _eventually(read: Any, timeout: float = 20.0) -> Any:
-    """Return `read()` once the store answers again after a restart."""
+    """Return `read()` once the store responds again after a restart."""
     deadline = time.monotonic() + timeout
     while True:
         try:
