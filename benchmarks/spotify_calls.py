@@ -57,8 +57,10 @@ def main() -> None:
         playlist_seconds = time.perf_counter() - started
         assert len(resolution.tracks) == PLAYLIST_TRACKS
         playlist_calls = fake.total_calls
-        print(f"playlist: {PLAYLIST_TRACKS} tracks, {playlist_calls} requests")
-        print(f"  {playlist_seconds:.2f} s")
+        print(
+            f"playlist: {PLAYLIST_TRACKS} tracks, {playlist_calls} requests "
+            f"in {playlist_seconds:.2f} s"
+        )
         print(f"  by path: {dict(sorted(fake.calls.items()))}")
 
         fake.reset_calls()
