@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
         if kind in QUIET_EVENTS:
             return
         if kind == "progress":
-            # One line per stage of a task; the percentage is for the GUI.
+            # One line per stage of a task. The percentage is for the GUI.
             task = str(event.get("task"))
             if stages.get(task) == event.get("stage"):
                 return

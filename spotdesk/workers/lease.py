@@ -34,9 +34,9 @@ class StopRequested(CancelledError):
 class StopFlag:
     """A stop request that a signal handler may set.
 
-    `threading.Event.set` takes a lock, which a handler interrupting the main thread
-    inside `Event.wait` could deadlock on, so this flag is a plain attribute and `wait`
-    polls it in short sleeps.
+    `threading.Event.set` takes a lock. A handler that interrupts the main thread inside
+    `Event.wait` could deadlock on that lock, so this flag is a plain attribute and
+    `wait` polls it in short sleeps.
     """
 
     POLL_SECONDS = 0.05
@@ -70,7 +70,7 @@ def heartbeat_interval(lease_seconds: float) -> float:
 
 
 class TaskControl:
-    """What the main thread and the heartbeat thread share about the running task.
+    """State of the running task that the main thread and the heartbeat thread share.
 
     The lease counts as lost when the store rejected a write. It also counts as lost when
     no renewal succeeded for 90% of the lease length, because by then the reaper may have
@@ -144,10 +144,10 @@ class TaskControl:
 class Heartbeat(threading.Thread):
     """A daemon thread renewing the lease of the running task, if any.
 
-    It owns a second store connection, because a store object serves one thread. While
-    the main thread has not called `check()` for `stall_seconds`, the pipeline is taken
-    to be hung: the thread stops renewing and stops its heartbeat events, so the lease
-    runs out for the reaper and the manager replaces this process.
+    It owns a second store connection, because a store object serves one thread. When the
+    main thread has not called `check()` for `stall_seconds`, the pipeline counts as hung.
+    The thread then stops renewing and stops its heartbeat events, so the lease runs out
+    for the reaper and the manager replaces this process.
     """
 
     def __init__(
@@ -227,7 +227,7 @@ class Heartbeat(threading.Thread):
             )
             return
         except StoreError as error:
-            # The thread must outlive one bad renewal; if renewals keep failing, the lease
+            # The thread must outlive one bad renewal. If renewals keep failing, the lease
             # runs out and `check()` stops the task.
             log.error("lease renewal failed: %s (%s)", error, error.code, extra=extra)
             return
