@@ -135,3 +135,16 @@ def test_command_runs_as_subprocess(fake_spotify: FakeSpotify) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)["resolutions"][0]["tracks"]) == 16
+
+
+def test_short_link_resolved(cli_env: FakeSpotify, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_env.short_links["Ab12"] = f"{ALBUM_URL}?si=share"
+    assert main(["resolve", "https://spotify.link/Ab12"]) == 0
+    assert "Album: NCS: The Best of 2017" in capsys.readouterr().out
+
+
+def test_broken_short_link_exits_two(
+    cli_env: FakeSpotify, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["resolve", "https://spotify.link/Missing"]) == 2
+    assert "did not lead to a Spotify link" in capsys.readouterr().err
