@@ -16,7 +16,7 @@ from typing import Any
 
 from spotdesk.model import Task, TaskState
 
-from .contract import NewTask, ProgressUpdate
+from .contract import InvalidCursor, NewTask, ProgressUpdate
 
 # Task fields holding nested JSON values rather than scalars.
 JSON_FIELDS = ("options", "track", "context", "match", "candidates", "skipped")
@@ -128,3 +128,21 @@ def encode_json_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         if name in encoded and encoded[name] is not None:
             encoded[name] = json.dumps(encoded[name], ensure_ascii=False)
     return encoded
+
+
+def check_cursor_range(after: int, newest: int, pruned: int) -> None:
+    """Raise `InvalidCursor` for a cursor this store cannot continue from.
+
+    A cursor above the newest change came from another store. A cursor below `pruned`
+    is older than the removals still kept, so the caller would miss some.
+    """
+    if after > newest:
+        raise InvalidCursor(
+            f"The cursor {after} is ahead of this store's changes ({newest}); it came from "
+            "another store. List the tasks again and follow the new cursor."
+        )
+    if after < pruned:
+        raise InvalidCursor(
+            f"The cursor {after} is older than the removals this store keeps; list the tasks "
+            "again and follow the new cursor."
+        )

@@ -308,7 +308,9 @@ class Store(abc.ABC):
         """Return tasks changed (and ids removed) after `cursor`; None starts from now.
 
         Used by the GUI and the API's server-sent events to follow the queue without
-        re-reading it.
+        re-reading it. Raises `InvalidCursor` for a cursor from another store or one older
+        than the removals the store keeps (seven days); the caller then lists the tasks
+        again and starts over from `changes_since(None)`.
         """
 
     def wait_for_changes(

@@ -411,8 +411,18 @@ class MongoStore(MongoReading):
                 for index, task_id in enumerate(ids)
             ]
         )
-        self._db["removed_tasks"].delete_many(
-            {"removed_at": {"$lt": now - codec.TOMBSTONE_SECONDS}}
+        self._prune_tombstones(now - codec.TOMBSTONE_SECONDS)
+
+    def _prune_tombstones(self, before: float) -> None:
+        """Delete removals older than `before`, remembering the newest change deleted."""
+        old = self._db["removed_tasks"].find_one(
+            {"removed_at": {"$lt": before}}, sort=[("change_seq", -1)], projection={"change_seq": 1}
+        )
+        if old is None:
+            return
+        self._db["removed_tasks"].delete_many({"change_seq": {"$lte": old["change_seq"]}})
+        self._db["counters"].update_one(
+            {"_id": "pruned"}, {"$max": {"value": old["change_seq"]}}, upsert=True
         )
 
     def close(self) -> None:

@@ -61,6 +61,10 @@ class MongoReading(Store):
             counter = self._db["counters"].find_one({"_id": "change"})
             return Changes([], [], str(counter["value"] if counter else 0))
         position = ChangeCursor.decode(cursor)
+        counters = {doc["_id"]: int(doc["value"]) for doc in self._db["counters"].find()}
+        codec.check_cursor_range(
+            position.after, counters.get("change", 0), counters.get("pruned", 0)
+        )
         query: dict[str, Any] = {"change_seq": {"$gt": position.after}}
         if position.gaps:
             query = {"$or": [query, {"change_seq": {"$in": list(position.gaps)}}]}

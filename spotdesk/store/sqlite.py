@@ -379,8 +379,20 @@ class SqliteStore(SqliteReading):
                 "INSERT INTO removed_tasks (change_seq, id, removed_at) VALUES (?, ?, ?)",
                 (self._next_change(conn), row["id"], now),
             )
+        self._prune_tombstones(conn, now - codec.TOMBSTONE_SECONDS)
+
+    def _prune_tombstones(self, conn: sqlite3.Connection, before: float) -> None:
+        """Delete removals older than `before`, remembering the newest change deleted."""
+        row = conn.execute(
+            "SELECT MAX(change_seq) FROM removed_tasks WHERE removed_at < ?", (before,)
+        ).fetchone()
+        if row[0] is None:
+            return
+        conn.execute("DELETE FROM removed_tasks WHERE change_seq <= ?", (row[0],))
         conn.execute(
-            "DELETE FROM removed_tasks WHERE removed_at < ?", (now - codec.TOMBSTONE_SECONDS,)
+            "INSERT INTO counters (name, value) VALUES ('pruned', ?) ON CONFLICT (name)"
+            " DO UPDATE SET value = MAX(value, excluded.value)",
+            (row[0],),
         )
 
     def close(self) -> None:

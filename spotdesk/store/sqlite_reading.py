@@ -45,6 +45,8 @@ class SqliteReading(SqliteCatalog):
                 row = conn.execute("SELECT value FROM counters WHERE name = 'change'").fetchone()
                 return Changes([], [], str(row[0]))
             after = _parse_cursor(cursor)
+            counters = dict(conn.execute("SELECT name, value FROM counters").fetchall())
+            codec.check_cursor_range(after, int(counters["change"]), int(counters.get("pruned", 0)))
             rows = conn.execute(
                 "SELECT * FROM tasks WHERE change_seq > ? ORDER BY change_seq LIMIT ?",
                 (after, limit),

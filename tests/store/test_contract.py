@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -17,6 +18,7 @@ from spotdesk.model import (
     TaskState,
     Track,
 )
+from spotdesk.store import codec
 from spotdesk.store.contract import (
     Flags,
     InvalidCursor,
@@ -903,3 +905,43 @@ def test_stats_count_downloads_and_failures(store: Store, options: OutputOptions
 
 def test_stats_empty(store: Store) -> None:
     assert store.stats() == []
+
+
+def test_changes_cursor_from_elsewhere_raises(store: Store) -> None:
+    cursor = int(store.changes_since(None).cursor.split(":")[0])
+
+    with pytest.raises(InvalidCursor):
+        store.changes_since(str(cursor + 1000))
+    with pytest.raises(InvalidCursor):
+        store.changes_since("not a cursor")
+
+
+def test_changes_wait_wakes_on_later_write(
+    open_stores: StoreFactory, options: OutputOptions
+) -> None:
+    reader, writer = open_stores(), open_stores()
+    cursor = reader.changes_since(None).cursor
+    timer = threading.Timer(0.3, lambda: writer.submit([track_task(options, "late")]))
+    started = time.monotonic()
+    timer.start()
+
+    changes = reader.wait_for_changes(cursor, timeout=10.0, poll_interval=0.1)
+
+    timer.join()
+    assert [task.link for task in changes.tasks] == ["https://open.spotify.com/track/late"]
+    assert time.monotonic() - started < 5.0
+
+
+def test_changes_cursor_older_than_pruned_raises(
+    store: Store, options: OutputOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cursor = store.changes_since(None).cursor
+    task_id = store.submit([track_task(options, "a")])[0].task_id
+    monkeypatch.setattr(codec, "TOMBSTONE_SECONDS", -60.0)  # prune every removal at once
+
+    store.remove([task_id])
+
+    with pytest.raises(InvalidCursor):
+        store.changes_since(cursor)
+    fresh = store.changes_since(None)
+    assert store.changes_since(fresh.cursor).removed_ids == []
