@@ -167,6 +167,7 @@ class Heartbeat(threading.Thread):
         self._wake = threading.Event()
         self._closing = threading.Event()
         self._store: Store | None = None
+        self._stalled_task: str | None = None  # logged once per task
 
     def begin(self, control: TaskControl) -> None:
         with self._lock:
@@ -203,11 +204,13 @@ class Heartbeat(threading.Thread):
     def _renew(self, control: TaskControl) -> None:
         extra = {"worker": self._worker_id, "task": control.task_id}
         if control.seconds_since_check > self._stall_seconds:
-            log.error(
-                "the pipeline made no progress check for %.0f s; letting the lease expire",
-                control.seconds_since_check,
-                extra=extra,
-            )
+            if self._stalled_task != control.task_id:
+                self._stalled_task = control.task_id
+                log.error(
+                    "the pipeline made no progress check for %.0f s; letting the lease expire",
+                    control.seconds_since_check,
+                    extra=extra,
+                )
             return
         if control.lease_lost_reason() is not None:
             return

@@ -11,6 +11,7 @@ appended to `placements.log` in the output folder, so tests can count them.
 
 A track title can choose an outcome: ``review:`` returns needs_review, ``fail:`` raises a
 non-retryable `SpotdeskError`, ``retry:`` a retryable one, and ``crash:`` a `RuntimeError`.
+``stall:`` sleeps for the set time without calling `check()`, on the first attempt only.
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ class SlowPipeline:
             raise SpotdeskError("The video is unavailable.", code="audio.unavailable")
         if track.title.startswith("retry:"):
             raise SpotdeskError("The network failed.", code="audio.network", retryable=True)
+        stall_marker = folder / f".{track.id}.stalled"
+        if track.title.startswith("stall:") and not stall_marker.exists():
+            stall_marker.touch()
+            time.sleep(self.seconds)
         if track.title.startswith("crash:"):
             raise RuntimeError("a bug in the pipeline")
 

@@ -88,3 +88,28 @@ def test_many_workers_claim_each_task_once(
     assert states(store, task_ids) == [TaskState.DONE] * 60
     assert len(placements(library)) == 60
     assert sum(1 for worker in workers if worker.of_kind("claimed")) >= 2
+
+
+def test_stalled_pipeline_loses_lease(
+    store: Store, submit_tracks, spawn, library: Path, monkeypatch
+) -> None:
+    # The first attempt sleeps 4 s without a check, and the worker counts it hung after
+    # 1 s. It stops renewing, so the 2 s lease runs out before the pipeline wakes.
+    monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "4")
+    [task_id] = submit_tracks(1, titles=["stall:Stuck"])
+
+    worker = spawn("stalled", "--stall", "1", *SHORT_LEASE)
+    claimed = worker.wait_for_event("claimed", task=task_id)
+    abandoned = worker.wait_for_event("abandoned", task=task_id, timeout=30)
+    wait_until(lambda: store.get(task_id).state is TaskState.DONE, 40, "task done")
+
+    renewals = [
+        event["time"]
+        for event in worker.of_kind("heartbeat")
+        if event["task"] == task_id and claimed["time"] < event["time"] < abandoned["time"]
+    ]
+    assert max(renewals, default=claimed["time"]) < claimed["time"] + 2.0
+    assert "not renewed" in abandoned["reason"]
+    assert any("no progress check" in line for line in worker.stderr_lines)
+    assert len(worker.of_kind("done")) == 1
+    assert len(placements(library)) == 1
