@@ -167,3 +167,25 @@ def test_clear_finished_removes_done(service: Service, store: Store) -> None:
 
     assert service.clear_finished() == 1
     assert store.list_tasks().tasks == []
+
+
+class FixedExpander:
+    """A short-link expander that maps known short links and counts calls."""
+
+    def __init__(self, targets: dict[str, str]) -> None:
+        self.targets = targets
+        self.calls: list[str] = []
+
+    def expand(self, url: str) -> str:
+        self.calls.append(url)
+        return self.targets[url]
+
+
+def test_submit_short_link_uses_expander(store: Store, tmp_path: Path) -> None:
+    expander = FixedExpander({"https://spotify.link/abc123": TRACK})
+    service = Service(store, Settings(output_dir=str(tmp_path)), expander=expander)
+
+    report = service.submit("https://spotify.link/abc123")
+
+    assert expander.calls == ["https://spotify.link/abc123"]
+    assert [item.link for item in report.accepted] == [TRACK]

@@ -6,6 +6,7 @@ Task ids may be shortened to any unique prefix, as `list` prints them.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             )
 
     actions.add_parser("clear", parents=[common], help="delete done and cancelled tasks")
+    stats = actions.add_parser(
+        "stats", parents=[common], help="show downloads and failures per day"
+    )
+    stats.add_argument(
+        "--days", type=int, default=30, metavar="N", help="days to show (default: 30)"
+    )
     return parser
 
 
@@ -101,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace, store: Store, service: Service) -> int:
     if args.action == "list":
         return _list(args, store)
+    if args.action == "stats":
+        return _stats(args, store)
     if args.action == "clear":
         count = service.clear_finished()
         _print(args, {"removed": count}, f"Removed {count} finished task(s).")
@@ -148,11 +157,42 @@ def _list(args: argparse.Namespace, store: Store) -> int:
     if args.json:
         print(json.dumps([task.to_dict() for task in tasks], ensure_ascii=False, indent=2))
         return EXIT_OK
-    for task in tasks:
+    for task in _grouped(tasks):
         print(_format_line(task))
     counts = store.counts()
     summary = ", ".join(f"{counts[name]} {name}" for name in counts if counts[name])
     print(f"{len(tasks)} tasks listed; tracks: {summary or 'none'}")
+    return EXIT_OK
+
+
+def _grouped(tasks: list[Task]) -> list[Task]:
+    """Return `tasks` with each collection's tracks right after it, in queue order."""
+    listed = {task.id for task in tasks}
+    children: dict[str, list[Task]] = {}
+    for task in tasks:
+        if task.parent_id in listed:
+            children.setdefault(task.parent_id, []).append(task)
+    ordered: list[Task] = []
+    for task in tasks:
+        if task.parent_id not in listed:
+            ordered.append(task)
+            ordered.extend(children.get(task.id, []))
+    return ordered
+
+
+def _stats(args: argparse.Namespace, store: Store) -> int:
+    days = store.stats(args.days)
+    if args.json:
+        print(json.dumps([dataclasses.asdict(day) for day in days]))
+        return EXIT_OK
+    if not days:
+        print(f"No downloads or failures in the last {args.days} days.")
+    for day in days:
+        failures = ", ".join(f"{code} {count}" for code, count in sorted(day.failures.items()))
+        size = day.bytes / 1_000_000
+        print(
+            f"{day.day}  {day.downloads} downloads, {size:.1f} MB  failures: {failures or 'none'}"
+        )
     return EXIT_OK
 
 

@@ -10,7 +10,8 @@ import pytest
 from spotdesk.cli.main import main
 from spotdesk.model import OutputOptions, TaskState
 from spotdesk.store import open_store
-from tests.store.conftest import track_task
+from spotdesk.store.contract import Outcome
+from tests.store.conftest import resolve_task, track_task
 
 
 @pytest.fixture
@@ -148,3 +149,44 @@ def test_default_store_in_data_folder(
     assert main(["queue", "list"]) == 0
 
     assert (tmp_path / "data" / "spotdesk.db").exists()
+
+
+def test_list_groups_tracks_under_collection(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    options = OutputOptions(folder="/music")
+    with open_store(uri) as store:
+        [parent_id] = [r.task_id for r in store.submit([resolve_task(options, "p")])]
+        parent = store.claim("w", 60)
+        assert parent and parent.lease_token
+        [later] = [r.task_id for r in store.submit([track_task(options, "single")])]
+        [child] = store.add_children(
+            parent.id, parent.lease_token, [track_task(options, "c", position=1)]
+        )
+
+    main(["queue", "list", "--store", uri])
+
+    lines = capsys.readouterr().out.splitlines()
+    order = [line[:8] for line in lines[:3]]
+    assert order == [parent_id[:8], child[:8], later[:8]]
+    assert "  https://open.spotify.com/track/c" in lines[1]
+
+
+def test_stats_lists_days(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    [task_id] = submit(uri, "a")
+    with open_store(uri) as store:
+        task = store.claim("w", 60)
+        assert task and task.lease_token
+        store.complete(
+            task_id, task.lease_token, Outcome(output_path="/m/a.mp3", bytes_written=2_000_000)
+        )
+
+    assert main(["queue", "stats", "--store", uri]) == 0
+    assert "1 downloads, 2.0 MB" in capsys.readouterr().out
+    assert main(["queue", "stats", "--store", uri, "--json"]) == 0
+    [day] = json.loads(capsys.readouterr().out)
+    assert day["downloads"] == 1
+    assert day["bytes"] == 2_000_000
+
+
+def test_stats_empty(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["queue", "stats", "--store", uri, "--days", "7"]) == 0
+    assert "No downloads or failures in the last 7 days." in capsys.readouterr().out
