@@ -21,7 +21,13 @@ from spotdesk.audio.convert import convert, extension_for
 from spotdesk.audio.cover import fetch_cover
 from spotdesk.audio.fetch import Downloaded, DownloadProgress, Fetcher, FetchError
 from spotdesk.audio.ffmpeg import FfmpegFailed, MediaInfo, probe
-from spotdesk.audio.filesystem import ensure_folder, filesystem_error, remove_quietly, temp_path
+from spotdesk.audio.filesystem import (
+    ensure_folder,
+    filesystem_error,
+    remove_quietly,
+    remove_stale_temporaries,
+    temp_path,
+)
 from spotdesk.audio.library import LibraryIndex, write_m3u8
 from spotdesk.audio.naming import render_path, sanitise_file_name
 from spotdesk.audio.place import choose_target, place_file, write_text_atomically
@@ -204,6 +210,7 @@ class _TrackRun:
 
         ensure_folder(final.parent)
         _check_writable(final.parent)
+        remove_stale_temporaries(final.parent)
         try:
             return self._produce(final, candidates, ranked or candidates, manual=bool(chosen_url))
         finally:

@@ -9,7 +9,6 @@ user can do, and `try_next` telling the pipeline whether another candidate may w
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from spotdesk.audio.fetcherrors import (
     Unavailable,
     classify_failure,
 )
-from spotdesk.audio.filesystem import TEMP_PREFIX, remove_quietly
+from spotdesk.audio.filesystem import remove_quietly, temp_stem
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +122,7 @@ class Fetcher:
         abandoned after `STOP_GRACE_S`, and its thread removes its files when the read
         returns (at the latest after `SOCKET_TIMEOUT_S`).
         """
-        stem = f"{TEMP_PREFIX}{os.urandom(6).hex()}.download"
+        stem = f"{temp_stem()}.download"
         job = _DownloadJob(self._take_session(), url, folder, stem)
         job.start()
         try:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import errno
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from spotdesk.audio import ffmpeg, tagformats
+from spotdesk.audio import ffmpeg, filesystem, tagformats
 from spotdesk.audio.fetch import Forbidden, NetworkError
 from spotdesk.audio.ffmpeg import FfmpegMissing
 from spotdesk.audio.filesystem import DiskFull, FolderNotWritable
@@ -502,3 +504,17 @@ def test_run_lyrics_from_lrclib(media: MediaServer, options: OutputOptions) -> N
     assert tags["lyrics_plain"] == "la la\nla"
     assert tags["lyrics_synced"] == "[00:00.50]la la\n[00:02.00]la"
     assert not Path(result.output_path or "").with_suffix(".lrc").exists()
+
+
+def test_run_removes_killed_process_leftovers(media: MediaServer, options: OutputOptions) -> None:
+    folder = Path(options.folder)
+    folder.mkdir(parents=True)
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    host = filesystem._host_tag()
+    leftover = folder / f".spotdesk-{host}-{process.pid}-0123456789ab.download.m4a.part"
+    leftover.write_bytes(b"partial download of a killed worker")
+
+    pipeline_for(media.url("tone.m4a")).run(make_track(), options)
+
+    assert leftovers(options) == []
