@@ -945,3 +945,55 @@ def test_changes_cursor_older_than_pruned_raises(
         store.changes_since(cursor)
     fresh = store.changes_since(None)
     assert store.changes_since(fresh.cursor).removed_ids == []
+
+
+def collection_with_children(
+    store: Store, options: OutputOptions, count: int
+) -> tuple[str, list[str]]:
+    """Return a done resolve task and the ids of its `count` queued track tasks."""
+    store.submit([resolve_task(options, "p")])
+    parent = store.claim("w", LEASE, kinds=[TaskKind.RESOLVE])
+    assert parent and parent.lease_token
+    children = [track_task(options, f"c{index}", position=index) for index in range(1, count + 1)]
+    ids = store.add_children(parent.id, parent.lease_token, children)
+    store.complete(parent.id, parent.lease_token, Outcome())
+    return parent.id, ids
+
+
+def test_pause_and_resume_collection(store: Store, options: OutputOptions) -> None:
+    parent_id, ids = collection_with_children(store, options, 3)
+    running = store.claim("w", LEASE)
+    assert running and running.id == ids[0]
+
+    paused = store.request_pause([parent_id])
+    resumed_early = store.resume([parent_id])
+
+    assert set(paused) == set(ids)
+    assert set(resumed_early) == set(ids)
+    assert store.get(ids[0]).state is TaskState.RUNNING
+    assert not store.get(ids[0]).pause_requested
+    assert [store.get(task_id).state for task_id in ids[1:]] == [TaskState.QUEUED] * 2
+
+
+def test_retry_collection_retries_failed_tracks(store: Store, options: OutputOptions) -> None:
+    parent_id, ids = collection_with_children(store, options, 2)
+    first = store.claim("w", LEASE)
+    assert first and first.lease_token
+    store.fail(first.id, first.lease_token, permanent())
+    second = store.claim("w", LEASE)
+    assert second and second.lease_token
+    store.complete(second.id, second.lease_token, Outcome(output_path="/b.mp3"))
+
+    assert store.retry([parent_id]) == [first.id]
+
+    assert store.get(first.id).state is TaskState.QUEUED
+    assert store.get(second.id).state is TaskState.DONE
+    assert store.get(parent_id).state is TaskState.DONE
+
+
+def test_finished_collection_cancel_raises(store: Store, options: OutputOptions) -> None:
+    parent_id, ids = collection_with_children(store, options, 1)
+    store.request_cancel(ids)
+
+    with pytest.raises(InvalidTransition):
+        store.request_cancel([parent_id])
