@@ -33,8 +33,8 @@ MISSING_TOKEN_MESSAGE = (
 )
 INVALID_TOKEN_MESSAGE = "Invalid bearer token; check 'spotdesk api --show-token'."
 
-# Rejected tokens are logged at most once per this many seconds, with a count, so a
-# client guessing tokens cannot flood the log.
+# Rejected tokens are logged at most once per this many seconds per app, with the count
+# of rejections in between, so a client guessing tokens cannot flood the log.
 REJECTION_LOG_INTERVAL = 10.0
 
 
@@ -85,7 +85,7 @@ class TokenGate:
 
     The `require_token` dependency alone runs after FastAPI has parsed the body, so an
     anonymous client sending malformed JSON would learn about validation before being
-    rejected. This ASGI middleware answers 401 first. `public_paths` need no token.
+    rejected. This ASGI middleware returns 401 first. `public_paths` need no token.
     """
 
     def __init__(self, app: ASGIApp, token: ApiToken, public_paths: frozenset[str]) -> None:

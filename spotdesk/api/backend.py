@@ -1,8 +1,8 @@
 """Run store and service calls on a thread pool, off the event loop.
 
-A store is used by one thread at a time, so the backend keeps a pool of open stores (each
-with a `Service` over it): a call takes an idle store, or opens a new one when none is
-idle, and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
+A store is used by one thread at a time, so the backend keeps a pool of open stores, each
+with a `Service` over it. A call takes an idle store (or opens a new one when none is
+idle) and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
 `fn(store, service, ...)` on a pool thread. A slow database call then holds one thread
 and one store, while the event loop keeps serving other requests and event streams.
 """
@@ -30,8 +30,8 @@ R = TypeVar("R")
 
 DEFAULT_POOL_SIZE = 8
 # Stores opened at start-up. Opening a SQLite store briefly needs the write lock, so
-# opening on demand while a writer holds it would stall a read; with two open stores,
-# a read still finds an idle one while another request waits for the lock.
+# opening one on demand while a writer holds the lock would stall a read. With two open
+# stores, a read still finds an idle one while another request waits for the lock.
 PREPARED_STORES = 2
 
 

@@ -254,7 +254,7 @@ async def remove_download(task_id: TaskId, request: Request) -> RemoveResult:
     Files already placed in the library stay."""
 
     def run(store: Store, service: Service) -> list[str]:
-        store.get(task_id)  # raises TaskNotFound, answered with 404
+        store.get(task_id)  # raises TaskNotFound, which the error handler turns into 404
         return list(service.remove([task_id]))
 
     removed: list[str] = await _backend(request).call(run)

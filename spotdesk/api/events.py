@@ -2,8 +2,8 @@
 
 The stream polls `Store.changes_since` on the backend's thread pool, so waiting clients
 hold no thread. Each change batch becomes one `task` event per changed task and one
-`removed` event per removed id; only the last event of a batch carries an `id:` line,
-the store cursor after that batch. A client that reconnects with that id in
+`removed` event per removed id. Only the last event of a batch carries an `id:` line,
+which is the store cursor after that batch. A client that reconnects with that id in
 `Last-Event-ID` receives every change after it, so nothing is missed; a client cut off
 in the middle of a batch gets that whole batch again (at-least-once delivery).
 """
@@ -39,7 +39,7 @@ KEEPALIVE_SECONDS = 15.0
 BATCH_SIZE = 500
 # After a failed poll the stream waits this long before the next one.
 ERROR_BACKOFF_SECONDS = 2.0
-# What the stream tells EventSource clients to wait before reconnecting.
+# The `retry:` value sent to EventSource clients: how long to wait before reconnecting.
 RECONNECT_MILLISECONDS = 2000
 
 _EVENTS_DESCRIPTION = """\
@@ -110,8 +110,8 @@ async def _stream(
     shutdown: asyncio.Event = request.app.state.shutdown
     cursor = first.cursor
     yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
-    # A resumed stream announces the cursor it resumed from, not the one after the first
-    # batch, so a client cut off before that batch arrives asks for it again.
+    # A resumed stream sends the cursor it resumed from, not the one after the first
+    # batch, so a client cut off before that batch arrives requests it again.
     yield _frame("ready", {"cursor": start_cursor or cursor}, start_cursor or cursor)
     if first.tasks or first.removed_ids:
         yield _encode_batch(first, collection)

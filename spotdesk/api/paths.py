@@ -2,7 +2,7 @@
 
 A request may name a folder (relative to the library, or absolute inside it) and a file
 name template. Both are checked here before a task is created, because the worker that
-runs the task later writes wherever its options say. Rejected: absolute folders outside
+runs the task later writes wherever its options point. Rejected: absolute folders outside
 the library, any `..` component, symlinks that lead out of the library, absolute or
 drive-qualified templates, templates whose literal text climbs out (`{album}../x`), and
 placeholders with attribute or index access (`{track.__class__}`), which `str.format`

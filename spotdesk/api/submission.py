@@ -1,7 +1,7 @@
 """Check a `POST /downloads` request before any task is created.
 
-Every link and option is checked first and the request is rejected whole when anything is
-wrong, so a client fixes its input and sends it again; resubmitting links that were
+Every link and option is checked first, and the request is rejected whole when anything
+is wrong. A client then fixes its input and sends it again. Resubmitting links that were
 accepted before is harmless because submission is idempotent.
 """
 
@@ -19,8 +19,8 @@ from .errors import ApiError
 from .paths import check_template, resolve_folder
 from .schemas import OutputOptionsIn, Problem, SubmitRequest
 
-# Stands in for the target of a short link while checking, so that checking makes no
-# network call; the service expands short links for real when it submits them.
+# Target given to every short link while checking, so that checking makes no network
+# call. The service expands short links for real when it submits them.
 _PLACEHOLDER_TARGET = "https://open.spotify.com/track/0000000000000000000000"
 
 
@@ -30,7 +30,7 @@ class _NoNetworkExpander:
 
 
 def check_links(links: list[str]) -> list[Problem]:
-    """Return one problem per link entry that holds something other than valid links."""
+    """Return one problem per invalid link in each entry, or per entry with no link."""
     problems: list[Problem] = []
     for index, text in enumerate(links):
         location = f"links[{index}]"

@@ -153,7 +153,7 @@ def _workers_health(owners: set[str], queued: bool, managed: int | None) -> Work
 async def health(request: Request) -> Any:
     """Report whether the store is reachable, workers were seen recently, and ffmpeg and a
     JavaScript runtime are installed. Needs no token, so it shows no paths or store
-    addresses. Answers 503 when the store cannot be reached."""
+    addresses. Returns 503 when the store cannot be reached."""
     backend: Backend = request.app.state.backend
     workers_probe: Callable[[], int] | None = request.app.state.workers_probe
     tools = await _tools(request)

@@ -1,8 +1,8 @@
 """Fixtures for the HTTP API tests: a real uvicorn server over a real store.
 
-`api` serves `create_app` with uvicorn on a free loopback port, in a thread, over a fresh
-SQLite file or a fresh database on the MongoDB wire-protocol test server (`store_kind`
-chooses; tests using `api` run on both). Requests go over real HTTP with httpx.
+`api` serves `create_app` with uvicorn on a free loopback port, in a thread. Its store is
+a fresh SQLite file or a fresh database on the MongoDB wire-protocol test server, as
+`store_kind` chooses, so every test using `api` runs on both. Requests go over real HTTP with httpx.
 """
 
 from __future__ import annotations

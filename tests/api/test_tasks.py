@@ -268,13 +268,24 @@ def test_cancel_done_collection_cancels_tracks(api: RunningApi) -> None:
         assert state_of(api, child) == "cancelled"
 
 
-def test_pause_collection_pauses_tracks(api: RunningApi) -> None:
+def test_pause_queued_collection(api: RunningApi) -> None:
     [parent] = submit_ids(api, [ALBUM_LINK])
 
     status, body = act(api, parent, "pause")
 
     assert status == 202
     assert body["task"]["state"] == "paused"
+
+
+def test_pause_collection_pauses_tracks(api: RunningApi) -> None:
+    parent, children = collection(api, 2)
+
+    status, body = act(api, parent, "pause")
+
+    assert status == 202
+    assert set(children) <= set(body["affected_ids"])
+    for child in children:
+        assert state_of(api, child) == "paused"
 
 
 def test_unsafe_task_id_rejected(api: RunningApi) -> None:

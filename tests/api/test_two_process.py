@@ -1,9 +1,10 @@
 """The API and the workers as separate processes over one queue.
 
-`spotdesk api` runs as a uvicorn subprocess on a free loopback port; tasks submitted
-through it are claimed by `python -m spotdesk.worker` processes started on their own,
-which fetch metadata from the fake Spotify and audio from the loopback media server
-(manual pairs, so no search is needed). Progress is followed through `/events`.
+`spotdesk api` runs as a uvicorn subprocess on a free loopback port. Tasks submitted
+through it are claimed by `python -m spotdesk.worker` processes started on their own.
+The workers fetch metadata from the fake Spotify and audio from the loopback media server;
+the links are manual pairs, so no search is needed. The test follows progress through
+`/events`.
 """
 
 from __future__ import annotations
