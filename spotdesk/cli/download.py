@@ -101,9 +101,12 @@ def run(args: argparse.Namespace) -> int:
     credentials = None if args.public else load_credentials(settings)
     resolver = Resolver(urls, credentials)
     pipeline = Pipeline(urls, cookies_from_browser=settings.cookies_from_browser or None)
-    return download_links(
-        "\n".join(args.links), options, resolver, pipeline, sys.stdout, sys.stderr
-    )
+    try:
+        return download_links(
+            "\n".join(args.links), options, resolver, pipeline, sys.stdout, sys.stderr
+        )
+    finally:
+        pipeline.fetcher.close()
 
 
 def build_options(args: argparse.Namespace, defaults: OutputOptions) -> OutputOptions:

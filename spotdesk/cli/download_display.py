@@ -164,7 +164,10 @@ class ProgressDisplay:
                 parts.append(f"ETA {format_duration(progress.eta)}")
         parts.append(self._label)
         done = len(self.summary.outcomes)
-        parts.append(f"| done {done}/{self.total}")
+        overall = f"| done {done}/{self.total}"
+        if self.summary.bytes_downloaded:
+            overall += f", {format_speed(self.summary.average_speed)} overall"
+        parts.append(overall)
         return " ".join(parts)
 
     def _draw(self, line: str) -> None:

@@ -6,6 +6,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,6 +233,18 @@ def test_display_redraws_live_line_on_terminal() -> None:
     assert text.startswith("\r[2/3] downloading  45% 2.0 KiB/s ETA 1:05 A - Song | done 0/3")
 
 
+def test_display_shows_overall_speed() -> None:
+    stream = FakeTerminal()
+    summary = DownloadSummary(bytes_downloaded=4096, started=time.monotonic() - 2.0)
+    display = ProgressDisplay(stream, 3, summary)
+    summary.add(Outcome("A - Song", "downloaded", "ok"))
+
+    display.start_track("B - Song", 2)
+    display.update(Progress(Stage.CONVERTING, 0.8))
+
+    assert stream.getvalue().rstrip().endswith("B - Song | done 1/3, 2.0 KiB/s overall")
+
+
 def test_summary_and_exit_status() -> None:
     summary = DownloadSummary()
     summary.add(Outcome("A", "downloaded", "ok"))
@@ -298,3 +311,47 @@ def test_command_rejects_bad_template(tmp_path: Path) -> None:
 
     assert completed.returncode == 2
     assert "unknown field {nope}" in completed.stderr
+
+
+@dataclass
+class LoopbackProvider:
+    """A search provider whose results point at the loopback media server."""
+
+    media: MediaServer
+    name: str = "ytmusic"
+
+    def search(self, track: Track, limit: int = 10) -> list[MatchCandidate]:
+        live = MatchCandidate(
+            url=self.media.url("long.m4a"),
+            title=f"{track.title} (Live at Wembley)",
+            channel=track.artists[0],
+            duration_s=30.0,
+            provider=self.name,
+            result_type="video",
+        )
+        studio = MatchCandidate(
+            url=self.media.url("tone.webm"),
+            title=track.title,
+            channel=track.artists[0],
+            duration_s=3.0,
+            provider=self.name,
+            result_type="song",
+            album=track.album,
+        )
+        return [live, studio][:limit]
+
+
+def test_real_matcher_picks_studio_version(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
+    from spotdesk.audio.match import Matcher
+
+    matcher = Matcher([LoopbackProvider(media)])
+    track_id = spotify_data.synthetic_id("track", 3)
+
+    status, out, err = run_download(f"spotify:track:{track_id}", options, spotify, matcher)
+
+    assert status == 0, out + err
+    tags = read_tags(Path(options.folder) / "Earth, Wind & Fire - Tone 3.mp3")
+    assert tags["source_url"] == media.url("tone.webm")
+    assert media.requests.get("long.m4a") is None
