@@ -121,8 +121,10 @@ def run(path: Path, processes: int, total_claims: int) -> dict[str, Any]:
         "claims": claims,
         "seconds": round(elapsed, 3),
         "claims_per_s": round(claims / elapsed, 1),
+        "mean_latency_ms": round(1000 * statistics.fmean(latencies), 4),
         "median_latency_ms": round(1000 * statistics.median(latencies), 4),
         "p95_latency_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 4),
+        "max_latency_ms": round(1000 * latencies[-1], 3),
         "double_claims": sum(count - 1 for count in Counter(ids).values() if count > 1),
     }
 
