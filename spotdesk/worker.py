@@ -14,6 +14,8 @@ import logging
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import IO, Any
 
@@ -84,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     parser.add_argument(
+        "--managed",
+        action="store_true",
+        help=(
+            "run under a worker manager: leave the terminal's process group, so Ctrl+C "
+            "reaches only the manager, and stop when the manager exits"
+        ),
+    )
+    parser.add_argument(
         "--pipeline",
         default=os.environ.get(PIPELINE_FACTORY_ENV) or None,
         metavar="MODULE:CALLABLE",
@@ -150,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.store:
         parser.error(f"--store is required unless {STORE_ENV} is set")
+    if args.managed:
+        # Done first, because a Ctrl+C arriving during the imports below would otherwise
+        # end this process with KeyboardInterrupt.
+        detach_from_terminal()
     events_stream = take_stdout()
     setup_worker_logging(args.verbose, args.worker_id)
 
@@ -185,7 +199,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    if args.managed:
+        threading.Thread(
+            target=stop_with_parent, args=(worker,), name="parent-watch", daemon=True
+        ).start()
     return worker.run()
+
+
+def detach_from_terminal() -> None:
+    """Leave the terminal's process group, so Ctrl+C there reaches only the manager.
+
+    The manager then stops this worker with SIGTERM, after which it is not restarted.
+    """
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+
+
+def stop_with_parent(worker: Any, poll_seconds: float = 1.0) -> None:
+    """Stop `worker` once its parent (the manager) exits, even by SIGKILL.
+
+    A process whose parent dies is re-parented, so a changed parent id means the manager
+    is gone and nobody would stop this worker any more.
+    """
+    parent = os.getppid()
+    while not worker.stopping.is_set():
+        if os.getppid() != parent:
+            worker.stop("the manager exited")
+            return
+        time.sleep(poll_seconds)
 
 
 if __name__ == "__main__":

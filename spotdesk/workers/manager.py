@@ -198,7 +198,9 @@ class WorkerManager(QObject):
         environment.insert(STORE_ENV, self.store_uri)
         process.setProcessEnvironment(environment)
         process.setProgram(sys.executable)
-        process.setArguments(["-m", "spotdesk.worker", "--id", slot.worker_id, *self._worker_args])
+        process.setArguments(
+            ["-m", "spotdesk.worker", "--id", slot.worker_id, "--managed", *self._worker_args]
+        )
         process.readyReadStandardOutput.connect(lambda: self._read_stdout(slot, process))
         process.readyReadStandardError.connect(lambda: self._read_stderr(slot, process))
         process.finished.connect(

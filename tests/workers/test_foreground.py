@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from spotdesk.model import Task, TaskState
 from spotdesk.store.contract import Store
@@ -116,3 +118,64 @@ def test_workers_command_rejects_unknown_store(worker_env) -> None:
 
     assert result.returncode == 2
     assert "unknown://nowhere" in result.stderr
+
+
+def start_workers_command(store_uri: str, count: int) -> tuple[subprocess.Popen[str], list[str]]:
+    """Start `spotdesk workers` in its own session, as a terminal would, and read its output."""
+    command = subprocess.Popen(
+        [sys.executable, "-m", "spotdesk", "workers", "-n", str(count), "--store", store_uri],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=REPOSITORY,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(command.stdout), daemon=True).start()  # type: ignore[arg-type]
+    return command, lines
+
+
+def worker_pids(lines: list[str]) -> list[int]:
+    return [int(match) for match in re.findall(r"started \(pid (\d+)", "".join(lines))]
+
+
+def test_workers_command_ctrl_c_is_clean(
+    worker_env, store: Store, store_uri: str, submit_tracks, monkeypatch
+) -> None:
+    monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "30")
+    [task_id] = submit_tracks(1)
+    command, lines = start_workers_command(store_uri, 2)
+    wait_until(lambda: store.get(task_id).state is TaskState.RUNNING, 30, "task running")
+    wait_until(lambda: len(worker_pids(lines)) == 2, 30, "both workers started")
+
+    # Ctrl+C in a terminal sends SIGINT to the whole foreground process group.
+    os.killpg(command.pid, signal.SIGINT)
+
+    assert command.wait(20) == 0
+    output = "".join(lines)
+    assert "crashed" not in output
+    assert output.count("stopped (SIGTERM)") == 2
+    assert store.get(task_id).state is TaskState.QUEUED
+
+
+def test_workers_stop_when_manager_killed(
+    worker_env, store: Store, store_uri: str, submit_tracks, monkeypatch
+) -> None:
+    monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "30")
+    [task_id] = submit_tracks(1)
+    command, lines = start_workers_command(store_uri, 1)
+    wait_until(lambda: store.get(task_id).state is TaskState.RUNNING, 30, "task running")
+    [pid] = worker_pids(lines)
+
+    command.kill()
+    command.wait(10)
+
+    wait_until(lambda: store.get(task_id).state is TaskState.QUEUED, 10, "task handed back")
+    wait_until(lambda: not Path(f"/proc/{pid}").exists() or _is_zombie(pid), 10, "worker exited")
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return True
