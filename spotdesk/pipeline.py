@@ -164,7 +164,12 @@ class Pipeline:
         `check()` raises (cancel, pause, lost lease) after removing temporary files.
         """
         run = _TrackRun(self, track, options, context, report, check)
-        return run.execute(chosen_url)
+        try:
+            return run.execute(chosen_url)
+        except OSError as error:
+            # Filesystem calls outside the wrappers (an existence check on a path that is
+            # too long, for example) still end as a project error with a code.
+            raise filesystem_error(error, error.filename or options.folder) from error
 
 
 class _TrackRun:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spotdesk.audio.filesystem import filesystem_error
 from spotdesk.errors import SpotdeskError, UsageError
 from spotdesk.model import CollectionContext, Track
 
@@ -165,7 +166,11 @@ def render_path(
     """Return the absolute output path for `track`, guaranteed to lie inside `folder`."""
     base = Path(folder).expanduser().absolute()
     path = base / render_relative(template, track, context, ext)
-    if not is_inside(path, base):
+    try:
+        inside = is_inside(path, base)
+    except OSError as error:
+        raise filesystem_error(error, path) from error
+    if not inside:
         raise NamingError(
             f"The name template would place {track.title!r} outside {base}; change the template.",
             detail=str(path),

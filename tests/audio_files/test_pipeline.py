@@ -15,7 +15,8 @@ import pytest
 from spotdesk.audio import ffmpeg, filesystem, tagformats
 from spotdesk.audio.fetch import Forbidden, NetworkError
 from spotdesk.audio.ffmpeg import FfmpegMissing
-from spotdesk.audio.filesystem import DiskFull, FolderNotWritable
+from spotdesk.audio.filesystem import DiskFull, FolderNotWritable, PathTooLong
+from spotdesk.audio.naming import NamingError
 from spotdesk.audio.tags import read_tags
 from spotdesk.config import ServiceUrls
 from spotdesk.errors import CancelledError, PausedError, SpotdeskError
@@ -518,3 +519,31 @@ def test_run_removes_killed_process_leftovers(media: MediaServer, options: Outpu
     pipeline_for(media.url("tone.m4a")).run(make_track(), options)
 
     assert leftovers(options) == []
+
+
+def test_run_path_too_long_fails_clearly(media: MediaServer, tmp_path: Path) -> None:
+    # Linux allows 4096 bytes per path; seventeen 250-byte folders exceed that.
+    deep = tmp_path.joinpath(*["d" * 250] * 17)
+    options = OutputOptions(folder=str(deep))
+
+    with pytest.raises(PathTooLong) as caught:
+        pipeline_for(media.url("tone.m4a")).run(make_track(), options)
+
+    assert caught.value.code == "fs.path_too_long"
+    assert media.requests == {}
+
+
+def test_run_template_outside_folder_fails(
+    media: MediaServer, options: OutputOptions, tmp_path: Path
+) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    Path(options.folder).mkdir(parents=True)
+    os.symlink(outside, Path(options.folder) / "Sine Waves")
+    options.template = "{album}/{title}.{ext}"
+
+    with pytest.raises(NamingError):
+        pipeline_for(media.url("tone.m4a")).run(make_track(), options)
+
+    assert files_in(outside) == []
+    assert media.requests == {}
