@@ -21,10 +21,6 @@ WORKER_FLAG = "--worker"
 # executable never becomes a general way to run code from its archive.
 RUNNABLE_MODULES = ("spotdesk", "spotdesk.worker")
 
-# Windows and macOS bundles have a windowed `spotdesk` without a console and this console
-# executable beside it for the command line and the workers. On Linux both are `spotdesk`.
-CONSOLE_NAME = "spotdesk-cli"
-
 
 def is_frozen() -> bool:
     """Return True inside a PyInstaller bundle."""
@@ -36,20 +32,16 @@ def bundle_dir() -> Path:
     return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
 
 
-def console_executable() -> Path:
-    """Return the bundle executable that keeps stdout, which workers write their events to."""
-    executable = Path(sys.executable)
-    if sys.platform in ("win32", "darwin"):
-        console = executable.with_name(CONSOLE_NAME + executable.suffix)
-        if console.is_file():
-            return console
-    return executable
-
-
 def worker_command(arguments: Sequence[str]) -> list[str]:
-    """Return the command line that starts one worker process with `arguments`."""
+    """Return the command line that starts one worker process with `arguments`.
+
+    A bundle starts its own executable again, so a worker of the windowed Windows app opens
+    no console window, and one of `spotdesk-cli` shares its console.
+    """
+    # NOTE: checked on Linux only. Windows and macOS bundles are expected to pass the
+    # worker's stdout through the pipe QProcess gives it, as pythonw.exe does; unverified.
     if is_frozen():
-        return [str(console_executable()), WORKER_FLAG, *arguments]
+        return [sys.executable, WORKER_FLAG, *arguments]
     return [sys.executable, "-m", "spotdesk.worker", *arguments]
 
 

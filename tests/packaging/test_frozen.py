@@ -21,19 +21,16 @@ def test_worker_command_in_linux_bundle(tmp_path: Path, monkeypatch: pytest.Monk
     executable.touch()
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", str(executable))
-    monkeypatch.setattr(sys, "platform", "linux")
     assert frozen.worker_command(["--id", "w1"]) == [str(executable), "--worker", "--id", "w1"]
 
 
 def test_worker_command_in_windows_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     windowed = tmp_path / "spotdesk.exe"
-    console = tmp_path / "spotdesk-cli.exe"
     windowed.touch()
-    console.touch()
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     monkeypatch.setattr(sys, "executable", str(windowed))
     monkeypatch.setattr(sys, "platform", "win32")
-    assert frozen.worker_command(["--id", "w1"])[:2] == [str(console), "--worker"]
+    assert frozen.worker_command(["--id", "w1"]) == [str(windowed), "--worker", "--id", "w1"]
 
 
 def test_bundle_environment_restores_library_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
