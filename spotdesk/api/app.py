@@ -46,6 +46,7 @@ def create_app(
     workers_probe: Callable[[], int] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     pool_size: int = DEFAULT_POOL_SIZE,
+    max_event_streams: int = events.DEFAULT_MAX_STREAMS,
 ) -> FastAPI:
     """Build the API over the store at `store_uri`.
 
@@ -86,6 +87,7 @@ def create_app(
     app.state.backend = backend
     app.state.token = token
     app.state.workers_probe = workers_probe
+    app.state.event_streams = events.StreamCount(limit=max_event_streams)
     # Set again by the lifespan; present from the start so tests without it still work.
     app.state.shutdown = asyncio.Event()
 

@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import dataclass
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,6 +25,7 @@ from spotdesk.errors import SpotdeskError
 from spotdesk.store.contract import Changes
 
 from .backend import Backend
+from .errors import ApiError
 from .schemas import ErrorResponse, task_summary
 
 if TYPE_CHECKING:
@@ -39,6 +41,10 @@ KEEPALIVE_SECONDS = 15.0
 BATCH_SIZE = 500
 # After a failed poll the stream waits this long before the next one.
 ERROR_BACKOFF_SECONDS = 2.0
+# Open streams each poll the store, so their number is capped; more get 503. The check
+# and the count are not atomic, so a burst of new clients may pass the cap by a few.
+DEFAULT_MAX_STREAMS = 100
+STREAMS_RETRY_AFTER_SECONDS = 10
 # The `retry:` value sent to EventSource clients: how long to wait before reconnecting.
 RECONNECT_MILLISECONDS = 2000
 
@@ -58,6 +64,12 @@ The last event of each batch carries an `id:`; reconnect with it in `Last-Event-
 change after it. Without either, the stream starts at the current state of the queue.
 Lines starting with `:` are keep-alive comments sent every 15 seconds.
 """
+
+
+@dataclass
+class StreamCount:
+    limit: int = DEFAULT_MAX_STREAMS
+    open: int = 0
 
 
 def _frame(event: str, data: Any, event_id: str | None = None) -> str:
@@ -108,6 +120,24 @@ async def _stream(
     collection: str | None,
 ) -> AsyncIterator[str]:
     shutdown: asyncio.Event = request.app.state.shutdown
+    streams: StreamCount = request.app.state.event_streams
+    streams.open += 1
+    try:
+        async for frame in _frames(request, backend, first, start_cursor, collection, shutdown):
+            yield frame
+    finally:
+        streams.open -= 1
+        log.debug("event stream to %s ended", request.client.host if request.client else "?")
+
+
+async def _frames(
+    request: Request,
+    backend: Backend,
+    first: Changes,
+    start_cursor: str | None,
+    collection: str | None,
+    shutdown: asyncio.Event,
+) -> AsyncIterator[str]:
     cursor = first.cursor
     yield f"retry: {RECONNECT_MILLISECONDS}\n\n"
     # A resumed stream sends the cursor it resumed from, not the one after the first
@@ -141,7 +171,6 @@ async def _stream(
         elif time.monotonic() - last_sent >= KEEPALIVE_SECONDS:
             yield ": keep-alive\n\n"
             last_sent = time.monotonic()
-    log.debug("event stream to %s ended", request.client.host if request.client else "?")
 
 
 @router.get(
@@ -162,7 +191,10 @@ async def _stream(
         },
         400: {"model": ErrorResponse, "description": "`Last-Event-ID` is not a valid cursor."},
         401: {"model": ErrorResponse, "description": "Missing or invalid bearer token."},
-        503: {"model": ErrorResponse, "description": "The store cannot be reached."},
+        503: {
+            "model": ErrorResponse,
+            "description": "The store cannot be reached, or too many streams are open.",
+        },
     },
 )
 async def events(
@@ -186,6 +218,16 @@ async def events(
     ] = None,
 ) -> StreamingResponse:
     backend: Backend = request.app.state.backend
+    streams: StreamCount = request.app.state.event_streams
+    if streams.open >= streams.limit:
+        log.warning("rejected an event stream: %d streams are open already", streams.open)
+        raise ApiError(
+            503,
+            "api.too_many_streams",
+            f"{streams.open} event streams are open, the maximum for this server; close "
+            "one or retry later.",
+            headers={"Retry-After": str(STREAMS_RETRY_AFTER_SECONDS)},
+        )
     cursor = last_event_id_header or last_event_id or None
     # Read once before streaming, so an invalid cursor or an unreachable store gets a
     # proper error status instead of a stream that breaks at once.

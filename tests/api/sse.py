@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -87,8 +88,27 @@ def read_events(
         assert response.status_code == 200, response.read()
         assert response.headers["content-type"].startswith("text/event-stream")
         reader = EventReader(response)
-        reader.wait_for(lambda events: any(event.event == "ready" for event in events))
-        yield reader
+        try:
+            reader.wait_for(lambda events: any(event.event == "ready" for event in events))
+            yield reader
+        finally:
+            _disconnect(response)
+            reader.closed.wait(5)
+
+
+def _disconnect(response: httpx.Response) -> None:
+    """Shut the connection down at once, as a client that goes away does.
+
+    Closing a socket while another thread is blocked reading it neither wakes that thread
+    nor sends FIN on Linux, so the server would notice the client only at its next write.
+    """
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
 
 def task_events(events: list[Event], task_id: str) -> list[Event]:

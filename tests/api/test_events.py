@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import httpx
 
 from spotdesk.model import OutputOptions
-from tests.api.conftest import RunningApi
+from tests.api.conftest import TOKEN, RunningApi, serve
 from tests.api.helpers import ALBUM_LINK, TRACK_LINKS, add_tracks, report_download
 from tests.api.sse import read_events, task_events
 
@@ -151,3 +152,32 @@ def test_concurrent_streams_all_receive(api: RunningApi) -> None:
     finally:
         for client in clients:
             client.close()
+
+
+def test_stream_cap_rejects_extra_clients(tmp_path: Path, library: Path) -> None:
+    server, thread = serve(f"sqlite:///{tmp_path / 'q.db'}", library, max_event_streams=2)
+    url = f"http://127.0.0.1:{server.bound_port}"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        with (
+            httpx.Client(base_url=url, headers=headers, timeout=20) as first,
+            httpx.Client(base_url=url, headers=headers, timeout=20) as second,
+            httpx.Client(base_url=url, headers=headers, timeout=20) as third,
+        ):
+            with read_events(first), read_events(second):
+                rejected = third.get("/api/v1/events")
+            # Closed streams free their places within one poll interval.
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    with read_events(third):
+                        break
+                except AssertionError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.2)
+    finally:
+        thread.stop()
+
+    assert rejected.status_code == 503
+    assert rejected.json()["error"]["code"] == "api.too_many_streams"
+    assert rejected.headers["Retry-After"] == "10"

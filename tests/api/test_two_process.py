@@ -132,11 +132,11 @@ def deployment_env(spotify: FakeSpotify, library: Path) -> dict[str, str]:
 
 @pytest.fixture
 def deployment(
-    tmp_path: Path, spotify: FakeSpotify, media: MediaServer
+    tmp_path: Path, store_uri: str, spotify: FakeSpotify, media: MediaServer
 ) -> Iterator[Deployment]:
+    """`spotdesk api --workers 0` over SQLite or MongoDB, as `store_kind` chooses."""
     library = tmp_path / "library"
     library.mkdir()
-    store_uri = f"sqlite:///{tmp_path / 'queue.db'}"
     env = deployment_env(spotify, library)
     port = free_port()
     log = tmp_path / "api.log"
@@ -155,6 +155,7 @@ def deployment(
     finally:
         status = stop(api)
     assert status == 0, log.read_text()
+    assert TOKEN not in log.read_text()
 
 
 def wait_all_done(client: httpx.Client, ids: list[str]) -> list[dict]:
@@ -252,3 +253,33 @@ def test_api_with_own_workers_returns_tasks_on_stop(
         task = store.get(task_id)
     assert task.state.value == "queued", log.read_text()
     assert task.owner is None
+
+
+def test_sigterm_closes_open_streams(tmp_path: Path, spotify: FakeSpotify) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    env = deployment_env(spotify, library)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "api.log"
+    api = start(
+        [sys.executable, "-m", "spotdesk", "api", "--port", str(port),
+         "--store", f"sqlite:///{tmp_path / 'queue.db'}", "--workers", "0"],
+        env,
+        log,
+    )
+    try:
+        wait_healthy(url, api, log)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        with httpx.Client(base_url=url, headers=headers, timeout=20) as client:
+            with read_events(client) as reader:
+                started = time.monotonic()
+                api.send_signal(signal.SIGTERM)
+                assert reader.closed.wait(STOP_TIMEOUT)
+                closed_after = time.monotonic() - started
+    finally:
+        status = stop(api)
+
+    assert status == 0, log.read_text()
+    # The stream ends within one poll interval, not after uvicorn's shutdown timeout.
+    assert closed_after < 5.0
