@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -105,6 +106,53 @@ def test_convert_remuxes_matching_codec(
     # A copied stream keeps the source's size (give or take container overhead), where
     # re-encoding at 320 kbit/s would roughly triple it.
     assert target.stat().st_size < tones[source].stat().st_size * 1.3
+
+
+def packet_hashes(path: Path) -> list[str]:
+    """Return the MD5 of every audio packet, as ffmpeg's framemd5 muxer lists them."""
+    output = subprocess.run(
+        [
+            str(find_ffmpeg()),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:a",
+            "-c",
+            "copy",
+            "-f",
+            "framemd5",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = [line.split(",") for line in output.splitlines() if not line.startswith("#")]
+    return [row[5].strip() for row in rows if len(row) > 5]
+
+
+@pytest.mark.parametrize(
+    ("source", "audio_format"),
+    [("m4a", AudioFormat.M4A), ("webm", AudioFormat.OPUS), ("mp3", AudioFormat.MP3)],
+)
+def test_remux_copies_packets_unchanged(
+    tones: dict[str, Path], tmp_path: Path, source: str, audio_format: AudioFormat
+) -> None:
+    target = tmp_path / "out.bin"
+
+    convert(tones[source], target, audio_format, 128)
+
+    assert packet_hashes(target) == packet_hashes(tones[source])
+
+
+def test_transcode_changes_packets(tones: dict[str, Path], tmp_path: Path) -> None:
+    target = tmp_path / "out.bin"
+
+    convert(tones["m4a"], target, AudioFormat.OPUS, 128)
+
+    assert packet_hashes(target) != packet_hashes(tones["m4a"])
 
 
 def test_convert_transcodes_other_codec(tones: dict[str, Path], tmp_path: Path) -> None:
