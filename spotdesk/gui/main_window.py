@@ -210,10 +210,9 @@ class MainWindow(QMainWindow):
         backend.load_finished.connect(self.model.mark_loaded)
         backend.changed.connect(self._on_changed)
         backend.counts_changed.connect(self._on_counts)
-        backend.store_problem.connect(
-            lambda code, message: self.status.set_store_problem(describe_error(code, message))
-        )
-        backend.store_recovered.connect(lambda: self.status.set_store_problem(None))
+        # Bound methods, not lambdas: a lambda would run on the backend thread.
+        backend.store_problem.connect(self._on_store_problem)
+        backend.store_recovered.connect(self._on_store_recovered)
 
         self.model.summary_changed.connect(self._schedule_summary)
         self.model.collection_finished.connect(self._notify_collection)
@@ -247,7 +246,7 @@ class MainWindow(QMainWindow):
                 self.manager.worker_stopped,
                 self.manager.worker_crashed,
             ):
-                signal.connect(lambda *_: self.status.set_workers(self.manager.running_count()))
+                signal.connect(self._on_workers_changed)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("spotdesk"))
@@ -322,6 +321,16 @@ class MainWindow(QMainWindow):
         self.actions_.update_enabled()
         current = self.view.currentIndex()
         self.details.refresh(current.data(TASK_ROLE) if current.isValid() else None)
+
+    def _on_workers_changed(self, *_: object) -> None:
+        if self.manager is not None:
+            self.status.set_workers(self.manager.running_count())
+
+    def _on_store_problem(self, code: str, message: str) -> None:
+        self.status.set_store_problem(describe_error(code, message))
+
+    def _on_store_recovered(self) -> None:
+        self.status.set_store_problem(None)
 
     def _on_counts(self, counts: dict[str, int]) -> None:
         self._counts = counts
