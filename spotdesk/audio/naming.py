@@ -43,14 +43,14 @@ FIELDS = (
 )
 ARTIST_SEPARATOR = ", "
 
-# Shown in place of a field that has no value, so no folder or name ends up empty.
+# Shown in place of a field that has no value, so no folder or name ends up empty. Other
+# fields render empty, and a folder left empty is dropped: `{playlist}/` outside a playlist.
 _PLACEHOLDERS = {
     "title": "Unknown Title",
     "artist": "Unknown Artist",
     "artists": "Unknown Artist",
     "album": "Unknown Album",
     "album_artist": "Unknown Artist",
-    "playlist": "Unknown Playlist",
 }
 # Reserved by Windows in any part, and `:` also by macOS Finder; `/` by every system.
 _RESERVED_CHARACTERS = re.compile(r'[<>:"/\\|?*]')

@@ -118,6 +118,10 @@ def test_empty_part_never_empty() -> None:
     assert name("{isrc}.{ext}", isrc=None) == "_.mp3"
 
 
+def test_playlist_folder_dropped_for_single_track() -> None:
+    assert name("{playlist}/{playlist_position:02d} {title}.{ext}") == "Test Tone.mp3"
+
+
 def test_ext_added_when_missing() -> None:
     assert name("{title}", ext="opus") == "Test Tone.opus"
 
