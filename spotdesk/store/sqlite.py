@@ -61,9 +61,9 @@ class SqliteStore(SqliteReading):
             self._conn.row_factory = sqlite3.Row
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
-            # A page cache of up to 64 MiB and memory-mapped reads keep claims on a queue of
-            # 100,000 tasks about as fast as on a small one.
-            self._conn.execute("PRAGMA cache_size = -65536")
+            # Memory-mapped reads and a page cache of up to 16 MiB keep claims on a queue of
+            # 100,000 tasks about as fast as on a small one (benchmarks/queue.md).
+            self._conn.execute("PRAGMA cache_size = -16384")
             self._conn.execute("PRAGMA mmap_size = 268435456")
             migrate(self._conn, str(self.path))
         except (OSError, sqlite3.Error) as error:
