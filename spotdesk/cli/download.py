@@ -27,6 +27,8 @@ FORMATS = ("mp3", "m4a", "opus", "ogg", "flac", "wav")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    from spotdesk.audio.naming import FIELDS
+
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "download",
         help="download Spotify links as tagged audio files",
@@ -47,9 +49,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "-o", "--output", metavar="DIR", help="output folder (default: the settings')"
+        "-o", "--output", metavar="DIR", help="output folder (default: the one in the settings)"
     )
-    parser.add_argument("--format", choices=FORMATS, help="audio format (default: the settings')")
+    parser.add_argument(
+        "--format", choices=FORMATS, help="audio format (default: the one in the settings)"
+    )
     parser.add_argument(
         "--bitrate",
         type=int,
@@ -59,8 +63,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--template",
         metavar="T",
-        help="file name template, such as '{album}/{track_number:02d} {title}.{ext}'; "
-        "'/' makes folders",
+        help="file name template, such as '{album}/{track_number:02d} {title}.{ext}', where "
+        "'/' makes folders; fields: " + " ".join("{" + name + "}" for name in FIELDS),
     )
     parser.add_argument("--lyrics", action="store_true", help="add lyrics from LRCLIB to the tags")
     parser.add_argument(
