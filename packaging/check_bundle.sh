@@ -1,8 +1,8 @@
 #!/bin/sh
 # Check a built bundle: run the frozen binary's --version, doctor, the worker entry point,
-# the HTTP API's health endpoint and the window with its worker processes. Then, against
-# loopback fakes of Spotify and of an audio host, resolve a track link, download a test
-# tone headless and check its tags.
+# the HTTP API's health endpoint, the window with its worker processes and the Linux menu
+# entry. Then, against loopback fakes of Spotify and of an audio host, resolve a track
+# link, download a test tone headless and check its tags.
 #
 # Usage: packaging/check_bundle.sh [BUNDLE_DIR]   (default: dist/spotdesk)
 # PYTHON selects the interpreter that runs the loopback fakes (default python3). It needs
@@ -153,6 +153,28 @@ check_gui() {
     return $result
 }
 run_step gui check_gui
+
+# The Linux menu entry: written into a private XDG_DATA_HOME, checked, then removed.
+check_desktop_entry() {
+    xdg="$WORK/xdg-data"
+    desktop_file="$xdg/applications/io.github.spotdesk.Spotdesk.desktop"
+    XDG_DATA_HOME="$xdg" "$BIN" desktop-entry --install || return 1
+    grep '^Exec=' "$desktop_file" | grep -F "$BIN" || { echo "the entry does not start $BIN"; return 1; }
+    [ -f "$xdg/icons/hicolor/scalable/apps/io.github.spotdesk.Spotdesk.svg" ] || {
+        echo "the scalable icon was not installed"
+        return 1
+    }
+    if command -v desktop-file-validate >/dev/null; then
+        desktop-file-validate "$desktop_file" || return 1
+    fi
+    XDG_DATA_HOME="$xdg" "$BIN" desktop-entry --remove || return 1
+    [ ! -e "$desktop_file" ] || { echo "--remove left $desktop_file"; return 1; }
+}
+if "$BIN" --help | grep -q "desktop-entry"; then
+    run_step desktop-entry check_desktop_entry
+else
+    echo "check_bundle: [skip] desktop-entry (this build has no desktop-entry command)"
+fi
 
 # The loopback fakes, then the download.
 "$PYTHON" "$ROOT/packaging/check_fakes.py" "$WORK/fakes.env" >"$WORK/fakes.log" 2>&1 &
