@@ -13,6 +13,8 @@ Other test areas import the session fixture into their `conftest.py`:
 
 from __future__ import annotations
 
+import atexit
+import ctypes
 import logging
 import os
 import shutil
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 
 URI_VARIABLE = "SPOTDESK_TEST_MONGODB_URI"
 START_TIMEOUT = 30.0  # seconds to wait for the server to accept connections
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 STOP_GRACE = 5.0  # seconds between SIGTERM and SIGKILL; SecantusDB can take seconds to exit
 
 
@@ -75,7 +78,10 @@ class MongoServer:
             "WARNING",
         ]
         with open(self._log_path, "ab") as output:
-            self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, stdout=output, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent
+            )
+        atexit.register(self.stop)
         self._wait_until_ready()
 
     def stop(self) -> None:
@@ -140,6 +146,14 @@ def _server_command() -> str:
         "secantusd-py was not found; install the test extra (pip install -e '.[test]') "
         f"or set {URI_VARIABLE} to a running MongoDB server"
     )
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGTERM the server when the test process dies, so none is left running."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port() -> int:
