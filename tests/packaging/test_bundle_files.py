@@ -15,6 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 ICONS = ROOT / "resources" / "icons"
+QM_MAGIC = b"\x3c\xb8\x64\x18"  # first bytes of every compiled Qt translation
 
 
 def load_packaging_module(name: str) -> ModuleType:
@@ -130,3 +131,23 @@ def test_icons_reject_non_square(tmp_path: Path) -> None:
     wide.write_bytes(header + bytes(20))
     with pytest.raises(ValueError, match="square"):
         icons.write_ico([wide], tmp_path / "out.ico")
+
+
+def test_build_compiles_translations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build = load_packaging_module("build")
+    monkeypatch.setattr(build, "BUILD_DIR", tmp_path)
+    compiled = build.compile_translations()
+    sources = sorted((ROOT / "resources" / "translations").glob("*.ts"))
+    assert [path.stem for path in compiled] == [path.stem for path in sources]
+    for path in compiled:
+        assert path.parent == tmp_path / "translations"
+        assert path.read_bytes()[:4] == QM_MAGIC
+
+
+def test_build_folder_size_counts_files(tmp_path: Path) -> None:
+    build = load_packaging_module("build")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.bin").write_bytes(bytes(100))
+    (tmp_path / "sub" / "b.bin").write_bytes(bytes(23))
+    (tmp_path / "link").symlink_to(tmp_path / "a.bin")
+    assert build.folder_size(tmp_path) == 123
