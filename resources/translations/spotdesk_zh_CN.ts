@@ -2,6 +2,23 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>ClipboardOffer</name>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>忽略</translation>
+    </message>
+    <message numerus="yes">
+        <source>Add %n copied Spotify link(s)?</source>
+        <translation>
+            <numerusform>要添加复制的 %n 个 Spotify 链接吗？</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>DetailsPanel</name>
     <message>
         <source>Select a task to see its details.</source>
@@ -411,110 +428,12 @@
         <translation>spotdesk</translation>
     </message>
     <message>
-        <source>&amp;Settings…</source>
-        <translation>设置(&amp;S)…</translation>
-    </message>
-    <message>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <source>&amp;About spotdesk</source>
-        <translation>关于 spotdesk(&amp;A)</translation>
-    </message>
-    <message>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <source>&amp;Tasks</source>
-        <translation>任务(&amp;T)</translation>
-    </message>
-    <message>
-        <source>&amp;Help</source>
-        <translation>帮助(&amp;H)</translation>
-    </message>
-    <message>
-        <source>Toolbar</source>
-        <translation>工具栏</translation>
-    </message>
-    <message>
-        <source>All tasks</source>
-        <translation>全部任务</translation>
-    </message>
-    <message>
-        <source>Active</source>
-        <translation>进行中</translation>
-    </message>
-    <message>
-        <source>Done</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <source>Needs review</source>
-        <translation>待确认</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Search title, artist, album</source>
-        <translation>搜索歌名、艺人、专辑</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>添加</translation>
-    </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>忽略</translation>
-    </message>
-    <message>
         <source>The new queue is used after spotdesk restarts.</source>
         <translation>重启 spotdesk 后才会使用新的队列。</translation>
     </message>
     <message>
         <source>The track is queued again with the chosen match.</source>
         <translation>这首歌已按所选匹配项重新加入队列。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n track(s) downloaded</source>
-        <translation>
-            <numerusform>已下载 %n 首</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>, %n failed or need review</source>
-        <translation>
-            <numerusform>，%n 首失败或待确认</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Finished: {title}</source>
-        <translation>已完成：{title}</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n track(s) failed</source>
-        <translation>
-            <numerusform>%n 首歌下载失败</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n track(s) need a match</source>
-        <translation>
-            <numerusform>%n 首歌需要选择匹配项</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Click to choose the right recording.</source>
-        <translation>点击此处选择正确的音源。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Add %n copied Spotify link(s)?</source>
-        <translation>
-            <numerusform>要添加复制的 %n 个 Spotify 链接吗？</numerusform>
-        </translation>
     </message>
     <message>
         <source>spotdesk keeps running</source>
@@ -727,6 +646,41 @@ Free software under the GNU GPL, version 3 or later.</source>
     <message>
         <source>{marker}, not requested</source>
         <translation>{marker}（非所需版本）</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message numerus="yes">
+        <source>%n track(s) downloaded</source>
+        <translation>
+            <numerusform>已下载 %n 首</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>, %n failed or need review</source>
+        <translation>
+            <numerusform>，%n 首失败或待确认</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finished: {title}</source>
+        <translation>已完成：{title}</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n track(s) failed</source>
+        <translation>
+            <numerusform>%n 首歌下载失败</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n track(s) need a match</source>
+        <translation>
+            <numerusform>%n 首歌需要选择匹配项</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Click to choose the right recording.</source>
+        <translation>点击此处选择正确的音源。</translation>
     </message>
 </context>
 <context>
@@ -1032,6 +986,15 @@ Free software under the GNU GPL, version 3 or later.</source>
     </message>
 </context>
 <context>
+    <name>TaskCounts</name>
+    <message numerus="yes">
+        <source>%n track(s)</source>
+        <translation>
+            <numerusform>%n 首</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TaskDisplay</name>
     <message>
         <source>Album</source>
@@ -1084,10 +1047,6 @@ Free software under the GNU GPL, version 3 or later.</source>
     <message>
         <source>, </source>
         <translation>，</translation>
-    </message>
-    <message>
-        <source>%n track(s)</source>
-        <translation>%n 首</translation>
     </message>
     <message>
         <source>{title} by {channel}</source>
@@ -1161,6 +1120,61 @@ Free software under the GNU GPL, version 3 or later.</source>
     <message>
         <source>spotdesk: {active} active, {queued} queued, {done} done, {failed} failed</source>
         <translation>spotdesk：进行中 {active}，排队 {queued}，完成 {done}，失败 {failed}</translation>
+    </message>
+</context>
+<context>
+    <name>WindowMenus</name>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;About spotdesk</source>
+        <translation>关于 spotdesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Tasks</source>
+        <translation>任务(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Toolbar</source>
+        <translation>工具栏</translation>
+    </message>
+    <message>
+        <source>All tasks</source>
+        <translation>全部任务</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Needs review</source>
+        <translation>待确认</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Search title, artist, album</source>
+        <translation>搜索歌名、艺人、专辑</translation>
     </message>
 </context>
 </TS>

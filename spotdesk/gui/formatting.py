@@ -25,7 +25,9 @@ def format_size(size: float | None) -> str:
 def format_speed(bytes_per_second: float | None) -> str:
     if not bytes_per_second or bytes_per_second <= 0:
         return ""
-    return QCoreApplication.translate("Formatting", "{size}/s").format(size=format_size(bytes_per_second))
+    return QCoreApplication.translate("Formatting", "{size}/s").format(
+        size=format_size(bytes_per_second)
+    )
 
 
 def format_duration(seconds: float | None) -> str:
@@ -36,9 +38,13 @@ def format_duration(seconds: float | None) -> str:
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return QCoreApplication.translate("Formatting", "{hours} h {minutes:02d} min").format(hours=hours, minutes=minutes)
+        return QCoreApplication.translate("Formatting", "{hours} h {minutes:02d} min").format(
+            hours=hours, minutes=minutes
+        )
     if minutes:
-        return QCoreApplication.translate("Formatting", "{minutes} min {seconds:02d} s").format(minutes=minutes, seconds=secs)
+        return QCoreApplication.translate("Formatting", "{minutes} min {seconds:02d} s").format(
+            minutes=minutes, seconds=secs
+        )
     return QCoreApplication.translate("Formatting", "{seconds} s").format(seconds=secs)
 
 

@@ -57,10 +57,13 @@ class Translations:
         language = resolve_language(setting)
         self.language = language
         QLocale.setDefault(QLocale(language))
+        path = find_translation(language)
         if language == ENGLISH:
+            # English needs only its plural forms ("1 track", "2 tracks").
+            if path is not None:
+                self._load(app, path)
             return language
 
-        path = find_translation(language)
         if path is None:
             log.warning(
                 "translation spotdesk_%s.qm is not built; showing English. "
@@ -69,13 +72,9 @@ class Translations:
             )
             self.language = ENGLISH
             return ENGLISH
-        ours = QTranslator()
-        if not ours.load(str(path)):
-            log.warning("cannot load translation %s; showing English", path)
+        if not self._load(app, path):
             self.language = ENGLISH
             return ENGLISH
-        app.installTranslator(ours)
-        self._installed.append(ours)
 
         # Qt's own strings: standard dialog buttons, context menus of text fields.
         qt_base = QTranslator()
@@ -85,3 +84,12 @@ class Translations:
             self._installed.append(qt_base)
         log.info("interface language %s from %s", language, path)
         return language
+
+    def _load(self, app: QCoreApplication, path: Path) -> bool:
+        translator = QTranslator()
+        if not translator.load(str(path)):
+            log.warning("cannot load translation %s; showing English", path)
+            return False
+        app.installTranslator(translator)
+        self._installed.append(translator)
+        return True

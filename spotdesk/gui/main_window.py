@@ -8,20 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QIcon, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
-    QPushButton,
-    QSizePolicy,
     QSplitter,
-    QToolBar,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -31,23 +24,33 @@ from spotdesk.config import Settings, save_settings
 from spotdesk.gui.actions import TaskActions
 from spotdesk.gui.backend import BackendClient, StoreFactory
 from spotdesk.gui.clipboard import ClipboardWatcher
+from spotdesk.gui.clipboard_offer import ClipboardOffer
 from spotdesk.gui.details import DetailsPanel
 from spotdesk.gui.dropping import text_from_mime
 from spotdesk.gui.error_text import describe_error
 from spotdesk.gui.link_box import LinkBox
+from spotdesk.gui.notifications import Notifier
 from spotdesk.gui.progress_delegate import ProgressDelegate
 from spotdesk.gui.status_bar import StatusBar
 from spotdesk.gui.task_model import TASK_ROLE, Column, TaskModel
 from spotdesk.gui.task_proxy import StateFilter, TaskFilterProxy
 from spotdesk.gui.tray import TrayController
+from spotdesk.gui.window_menus import WindowMenus
 from spotdesk.gui.window_state import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
 
 SUMMARY_INTERVAL_MS = 250
 _DEFAULT_WIDTHS = {
-    Column.TITLE: 250, Column.ARTISTS: 170, Column.ALBUM: 150, Column.STATUS: 240,
-    Column.PROGRESS: 110, Column.SPEED: 80, Column.ETA: 70, Column.SIZE: 75, Column.MATCH: 60,
+    Column.TITLE: 250,
+    Column.ARTISTS: 170,
+    Column.ALBUM: 150,
+    Column.STATUS: 240,
+    Column.PROGRESS: 110,
+    Column.SPEED: 80,
+    Column.ETA: 70,
+    Column.SIZE: 75,
+    Column.MATCH: 60,
 }
 
 
@@ -69,7 +72,6 @@ class MainWindow(QMainWindow):
         self._open_settings = open_settings
         self._quitting = False
         self._shut_down = False
-        self._offered: list[str] = []
         self.setWindowIcon(icon)
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
@@ -83,16 +85,16 @@ class MainWindow(QMainWindow):
         self.actions_ = TaskActions(self.view, self.backend.call, self)
         self.link_box = LinkBox(self)
         self.details = DetailsPanel(self)
-        self.offer_bar, self.offer_label, self.offer_add, self.offer_dismiss = (
-            self._build_offer_bar()
-        )
+        self.clipboard_offer = ClipboardOffer(self)
         self.splitter = self._build_splitter()
         self.status = StatusBar(store_uri, self)
         self.setStatusBar(self.status)
-        self.filter_combo, self.search = self._build_filters()
-        self._build_toolbar_and_menus()
+        self.menus = WindowMenus(self, self.actions_, self._show_settings, self.quit, self._about)
+        self.filter_combo = self.menus.filter_combo
+        self.search = self.menus.search
         self.tray = TrayController(icon, self.actions_.pause_all, self.actions_.resume_all, self)
         self.clipboard = ClipboardWatcher(parent=self)
+        self.notifier = Notifier(self.model, self.tray, self.status, self)
         self._summary_timer = QTimer(self)
         self._summary_timer.setSingleShot(True)
         self._summary_timer.setInterval(SUMMARY_INTERVAL_MS)
@@ -124,26 +126,12 @@ class MainWindow(QMainWindow):
         view.header().setStretchLastSection(False)
         return view
 
-    def _build_offer_bar(self) -> tuple[QWidget, QLabel, QPushButton, QPushButton]:
-        bar = QWidget(self)
-        bar.setObjectName("clipboardOffer")
-        label = QLabel(bar)
-        add = QPushButton(bar)
-        dismiss = QPushButton(bar)
-        layout = QHBoxLayout(bar)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(label, 1)
-        layout.addWidget(add)
-        layout.addWidget(dismiss)
-        bar.hide()
-        return bar, label, add, dismiss
-
     def _build_splitter(self) -> QSplitter:
         top = QWidget(self)
         layout = QVBoxLayout(top)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addWidget(self.link_box)
-        layout.addWidget(self.offer_bar)
+        layout.addWidget(self.clipboard_offer)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(top)
@@ -154,55 +142,6 @@ class MainWindow(QMainWindow):
         splitter.setSizes([110, 480, 130])
         self.setCentralWidget(splitter)
         return splitter
-
-    def _build_filters(self) -> tuple[QComboBox, QLineEdit]:
-        combo = QComboBox(self)
-        combo.setObjectName("stateFilter")
-        for state_filter in StateFilter:
-            combo.addItem("", state_filter.value)
-        search = QLineEdit(self)
-        search.setObjectName("search")
-        search.setClearButtonEnabled(True)
-        search.setMaximumWidth(240)
-        return combo, search
-
-    def _build_toolbar_and_menus(self) -> None:
-        actions = self.actions_
-        self.settings_action = QAction(self)
-        self.settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
-        self.settings_action.triggered.connect(self._show_settings)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.quit)
-        self.about_action = QAction(self)
-        self.about_action.triggered.connect(self._about)
-
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("mainToolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.addActions([actions.pause_all, actions.resume_all, actions.clear_finished])
-        self.toolbar.addSeparator()
-        self.toolbar.addActions(
-            [actions.pause, actions.resume, actions.cancel, actions.retry, actions.remove]
-        )
-        spacer = QWidget(self)
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
-        self.toolbar.addWidget(self.filter_combo)
-        self.toolbar.addWidget(self.search)
-        self.addToolBar(self.toolbar)
-
-        menu_bar = self.menuBar()
-        self.file_menu = menu_bar.addMenu("")
-        self.file_menu.addAction(self.settings_action)
-        self.file_menu.addSeparator()
-        self.file_menu.addAction(self.quit_action)
-        self.tasks_menu = menu_bar.addMenu("")
-        self.tasks_menu.addActions(actions.row_actions())
-        self.tasks_menu.addSeparator()
-        self.tasks_menu.addActions([actions.pause_all, actions.resume_all, actions.clear_finished])
-        self.help_menu = menu_bar.addMenu("")
-        self.help_menu.addAction(self.about_action)
 
     def _connect(self) -> None:
         backend = self.backend.backend
@@ -215,9 +154,6 @@ class MainWindow(QMainWindow):
         backend.store_recovered.connect(self._on_store_recovered)
 
         self.model.summary_changed.connect(self._schedule_summary)
-        self.model.collection_finished.connect(self._notify_collection)
-        self.model.tasks_failed.connect(self._notify_failed)
-        self.model.tasks_need_review.connect(self._notify_review)
 
         self.link_box.submitted.connect(self.submit_text)
         self.link_box.edit.links_dropped.connect(
@@ -236,9 +172,8 @@ class MainWindow(QMainWindow):
         self.tray.toggle_window_requested.connect(self.toggle_visible)
         self.tray.quit_requested.connect(self.quit)
         self.tray.show_rows_requested.connect(self.show_rows)
-        self.clipboard.links_found.connect(self._offer_links)
-        self.offer_add.clicked.connect(self._accept_offer)
-        self.offer_dismiss.clicked.connect(self._dismiss_offer)
+        self.clipboard.links_found.connect(self.clipboard_offer.offer)
+        self.clipboard_offer.accepted.connect(self._add_offered)
 
         if self.manager is not None:
             for signal in (
@@ -250,31 +185,14 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("spotdesk"))
-        self.settings_action.setText(self.tr("&Settings…"))
-        self.quit_action.setText(self.tr("&Quit"))
-        self.about_action.setText(self.tr("&About spotdesk"))
-        self.file_menu.setTitle(self.tr("&File"))
-        self.tasks_menu.setTitle(self.tr("&Tasks"))
-        self.help_menu.setTitle(self.tr("&Help"))
-        self.toolbar.setWindowTitle(self.tr("Toolbar"))
-        labels = {
-            StateFilter.ALL: self.tr("All tasks"),
-            StateFilter.ACTIVE: self.tr("Active"),
-            StateFilter.DONE: self.tr("Done"),
-            StateFilter.NEEDS_REVIEW: self.tr("Needs review"),
-            StateFilter.FAILED: self.tr("Failed"),
-        }
-        for row in range(self.filter_combo.count()):
-            self.filter_combo.setItemText(row, labels[StateFilter(self.filter_combo.itemData(row))])
-        self.search.setPlaceholderText(self.tr("Search title, artist, album"))
-        self.offer_add.setText(self.tr("Add"))
-        self.offer_dismiss.setText(self.tr("Dismiss"))
+        self.clipboard_offer.retranslate()
         self.actions_.retranslate()
         self.link_box.retranslate()
         self.model.retranslate()
         self.status.refresh()
         self.details.retranslate()
         self.tray.retranslate(window_visible=self.isVisible())
+        self.menus.retranslate()  # last: the toolbar texts come from the translated actions
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -412,48 +330,8 @@ class MainWindow(QMainWindow):
                 ),
             )
 
-    # ---- notifications -------------------------------------------------------------------
-
-    def _notify(self, title: str, message: str, ids: list[str], warning: bool = False) -> None:
-        if not self.tray.notify(title, message, ids, warning):
-            self.status.showMessage(f"{title}: {message}", 10000)
-
-    def _notify_collection(self, task_id: str, title: str, counts: dict[str, int]) -> None:
-        done = counts.get("done", 0)
-        failed = counts.get("failed", 0)
-        message = self.tr("%n track(s) downloaded", "", done)
-        if failed:
-            message += self.tr(", %n failed or need review", "", failed)
-        self._notify(self.tr("Finished: {title}").format(title=title), message, [task_id])
-
-    def _notify_failed(self, ids: list[str]) -> None:
-        first = self.model.task(ids[0])
-        reason = describe_error(first.error_code, first.error_message) if first else ""
-        self._notify(self.tr("%n track(s) failed", "", len(ids)), reason, ids, warning=True)
-
-    def _notify_review(self, ids: list[str]) -> None:
-        self._notify(
-            self.tr("%n track(s) need a match", "", len(ids)),
-            self.tr("Click to choose the right recording."),
-            ids,
-            warning=True,
-        )
-
-    # ---- clipboard offers ----------------------------------------------------------------
-
-    def _offer_links(self, links: list[str]) -> None:
-        self._offered.extend(link for link in links if link not in self._offered)
-        self.offer_label.setText(self.tr("Add %n copied Spotify link(s)?", "", len(self._offered)))
-        self.offer_bar.show()
-
-    def _accept_offer(self) -> None:
-        text = "\n".join(self._offered)
-        self._dismiss_offer()
+    def _add_offered(self, text: str) -> None:
         self.submit_text(text, from_box=False)
-
-    def _dismiss_offer(self) -> None:
-        self._offered.clear()
-        self.offer_bar.hide()
 
     # ---- drag and drop -----------------------------------------------------------------
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject
 
 from spotdesk.gui.error_text import describe_error, stage_name, state_name
 from spotdesk.gui.formatting import (
@@ -31,6 +32,19 @@ def _kind_name(task: Task) -> str:
     if "/artist/" in kind or ":artist:" in kind:
         return QCoreApplication.translate("TaskDisplay", "Artist")
     return QCoreApplication.translate("TaskDisplay", "Link")
+
+
+class TaskCounts(QObject):
+    """Counted texts with English plural forms; lupdate marks `self.tr` calls with a count
+    as plural entries, which it does not do for `QCoreApplication.translate`."""
+
+    def tracks(self, count: int) -> str:
+        return self.tr("%n track(s)", "", count)
+
+
+@cache
+def _counts() -> TaskCounts:
+    return TaskCounts()
 
 
 def task_title(task: Task) -> str:
@@ -97,7 +111,7 @@ def display_value(node: Node, column: Column) -> str:
             return ", ".join(track.artists)
         if collection and node.children:
             count = len(node.children)
-            return QCoreApplication.translate("TaskDisplay", "%n track(s)", "", count)
+            return _counts().tracks(count)
         return ""
     if column is Column.ALBUM:
         if track is not None:

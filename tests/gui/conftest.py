@@ -20,7 +20,9 @@ from spotdesk.store import open_store
 from spotdesk.store.contract import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-TS_FILE = ROOT / "resources" / "translations" / "spotdesk_zh_CN.ts"
+TRANSLATIONS = ROOT / "resources" / "translations"
+TS_FILE = TRANSLATIONS / "spotdesk_zh_CN.ts"
+TS_FILES = sorted(TRANSLATIONS.glob("*.ts"))
 LOAD_TIMEOUT_MS = 10_000
 
 
@@ -44,9 +46,9 @@ def compiled_translations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield None
         return
     folder = tmp_path_factory.mktemp("translations")
-    subprocess.run(
-        [lrelease, "-silent", str(TS_FILE), "-qm", str(folder / "spotdesk_zh_CN.qm")], check=True
-    )
+    for source in TS_FILES:
+        target = folder / source.with_suffix(".qm").name
+        subprocess.run([lrelease, "-silent", str(source), "-qm", str(target)], check=True)
     previous = os.environ.get(TRANSLATIONS_DIR_ENV)
     os.environ[TRANSLATIONS_DIR_ENV] = str(folder)
     yield folder
@@ -54,6 +56,16 @@ def compiled_translations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         os.environ.pop(TRANSLATIONS_DIR_ENV, None)
     else:
         os.environ[TRANSLATIONS_DIR_ENV] = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def english(qapp, compiled_translations: Path | None) -> Iterator[None]:
+    """Install the English plural forms, as the app does at start-up."""
+    from spotdesk.gui.i18n import Translations
+
+    translations = Translations()
+    translations.install("en")
+    yield
 
 
 @pytest.fixture

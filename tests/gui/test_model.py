@@ -144,7 +144,7 @@ def test_collection_aggregates_its_tracks(model: TaskModel) -> None:
     assert model.index(0, Column.SPEED).data() == "977 KB/s"
     assert model.index(0, Column.SIZE).data() == "9.5 MB"
     assert model.index(0, Column.ETA).data() == "4 s"
-    assert model.index(0, Column.ARTISTS).data() == "4 track(s)"
+    assert model.index(0, Column.ARTISTS).data() == "4 tracks"
     assert row.data(TASK_ROLE).id == "p"
 
 

@@ -154,3 +154,22 @@ def test_every_known_error_code_has_sentence() -> None:
 def test_unknown_code_falls_back_to_message() -> None:
     assert describe_error("new.code", "A newer worker said this.") == "A newer worker said this."
     assert describe_error(None, None).startswith("Failed for an unknown reason")
+
+
+def test_english_plural_forms_complete(extracted) -> None:
+    english = messages(TS_FILE.with_name("spotdesk_en.ts"))
+    plural = {key for key, message in extracted.items() if message.get("numerus") == "yes"}
+
+    assert plural <= set(english)
+    for key in plural:
+        forms = english[key].find("translation").findall("numerusform")
+        assert [bool(form.text) for form in forms] == [True, True], key
+
+
+def test_english_plurals_read_naturally() -> None:
+    from spotdesk.gui.task_display import TaskCounts
+
+    counts = TaskCounts()
+
+    assert counts.tracks(1) == "1 track"
+    assert counts.tracks(12) == "12 tracks"

@@ -39,7 +39,7 @@ def test_enter_adds_every_pasted_link(window, store, qtbot) -> None:
 
     qtbot.waitUntil(lambda: len(queued_links(store)) == 2, timeout=WAIT_MS)
     assert queued_links(store) == [TRACK, ALBUM]
-    qtbot.waitUntil(lambda: "Added 2 link(s)" in window.link_box.feedback.text(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Added 2 links" in window.link_box.feedback.text(), timeout=WAIT_MS)
     assert window.link_box.edit.toPlainText() == ""
 
 
@@ -60,7 +60,7 @@ def test_invalid_input_says_why_and_stays(window, store, qtbot) -> None:
     qtbot.waitUntil(lambda: "Added" in window.link_box.feedback.text(), timeout=WAIT_MS)
     feedback = window.link_box.feedback.text()
     assert window.link_box.edit.toPlainText() == "https://open.spotify.com/episode/0Q86acNRm6V9GYx55SXKwf"
-    assert "Added 1 link(s)" in feedback
+    assert "Added 1 link to" in feedback
     assert "Podcasts and episodes cannot be downloaded." in feedback
     assert queued_links(store) == [TRACK]
 
@@ -78,7 +78,7 @@ def test_same_link_twice_reported(window, store, qtbot) -> None:
     window.submit_text(TRACK)
 
     qtbot.waitUntil(
-        lambda: "1 link(s) were already in the queue." in window.link_box.feedback.text(),
+        lambda: "1 link was already in the queue." in window.link_box.feedback.text(),
         timeout=WAIT_MS,
     )
 
@@ -144,16 +144,16 @@ def test_clipboard_offer_adds_once(make_window, settings, store, qtbot) -> None:
     clipboard = QGuiApplication.clipboard()
 
     clipboard.setText(f"look {TRACK}")
-    qtbot.waitUntil(window.offer_bar.isVisible, timeout=WAIT_MS)
-    assert "1 copied Spotify link" in window.offer_label.text()
-    window.offer_dismiss.click()
+    qtbot.waitUntil(window.clipboard_offer.isVisible, timeout=WAIT_MS)
+    assert "1 copied Spotify link" in window.clipboard_offer.label.text()
+    window.clipboard_offer.dismiss_button.click()
     clipboard.setText(TRACK)  # copied again: already offered once, so no new offer
 
     qtbot.wait(200)
-    assert not window.offer_bar.isVisible()
+    assert not window.clipboard_offer.isVisible()
     clipboard.setText(ALBUM)
-    qtbot.waitUntil(window.offer_bar.isVisible, timeout=WAIT_MS)
-    window.offer_add.click()
+    qtbot.waitUntil(window.clipboard_offer.isVisible, timeout=WAIT_MS)
+    window.clipboard_offer.add_button.click()
     qtbot.waitUntil(lambda: queued_links(store) == [ALBUM], timeout=WAIT_MS)
 
 
@@ -361,7 +361,7 @@ def test_failure_notification_without_tray(seeded, seeded_window, store, qtbot) 
     task = store.claim("test-worker", 60, kinds=[TaskKind.TRACK])
     store.fail(task.id, task.lease_token, SpotdeskError("Disk full.", code="fs.disk_full"))
 
-    qtbot.waitUntil(lambda: "1 track(s) failed" in seeded_window.status.currentMessage(),
+    qtbot.waitUntil(lambda: "1 track failed" in seeded_window.status.currentMessage(),
                     timeout=WAIT_MS)
     assert "The disk is full." in seeded_window.status.currentMessage()
 
