@@ -130,6 +130,7 @@ class Pipeline:
         self._matcher = matcher
         self.fetcher = fetcher or Fetcher(cookies_from_browser=self.cookies_from_browser)
         self._lyrics = lyrics
+        self._libraries: dict[Path, LibraryIndex] = {}
 
     @property
     def matcher(self) -> Matcher:
@@ -147,6 +148,13 @@ class Pipeline:
 
             self._lyrics = LyricsClient(self.urls.lrclib)
         return self._lyrics
+
+    def library(self, folder: str) -> LibraryIndex:
+        """Return the library index of `folder`, walked once and then kept."""
+        key = Path(folder).expanduser().absolute()
+        if key not in self._libraries:
+            self._libraries[key] = LibraryIndex(key)
+        return self._libraries[key]
 
     def run(
         self,
@@ -225,7 +233,7 @@ class _TrackRun:
     def _skip_if_present(self, final: Path) -> TrackResult | None:
         if self.options.force:
             return None
-        existing = LibraryIndex(self.options.folder).find(self.track, self.options.format)
+        existing = self.pipeline.library(self.options.folder).find(self.track, self.options.format)
         if existing is not None:
             return TrackResult(
                 "skipped",
@@ -328,7 +336,7 @@ class _TrackRun:
             )
         if self.options.lrc_file and data.lyrics_plain:
             self._write_lrc(target, data)
-        LibraryIndex(self.options.folder).add(target, self.track, self.options.format)
+        self.pipeline.library(self.options.folder).add(target, self.track, self.options.format)
         size = target.stat().st_size
         self.report(
             Progress(Stage.PLACING, 1.0, bytes_done=size, bytes_total=size, message=str(target))

@@ -41,43 +41,65 @@ class _Entry:
 
 
 class LibraryIndex:
-    """An index of the audio files under `folder`, keyed by their relative paths."""
+    """An index of the audio files under `folder`, keyed by their relative paths.
+
+    The folder is walked once per instance. Later calls only re-read the index file when
+    another process saved it, so a long-lived instance sees what other spotdesk workers
+    placed, but not files copied in by hand until the next instance walks the folder.
+    """
 
     def __init__(self, folder: str | os.PathLike[str]) -> None:
-        self.folder = Path(folder)
+        self.folder = Path(folder).expanduser().absolute()
         self.index_path = self.folder / INDEX_NAME
         self._entries: dict[str, _Entry] | None = None
+        self._index_mtime_ns: int | None = None
 
     def find(self, track: Track, audio_format: AudioFormat) -> Path | None:
         """Return a file holding `track`'s recording in `audio_format`, if there is one."""
-        entries = self._scan()
+        entries = self._current_entries()
         wanted_ids = {track.id, track.linked_id} - {None}
-        for relative, entry in entries.items():
+        for relative, entry in list(entries.items()):
             if entry.format != audio_format.value:
                 continue
             same_id = entry.spotify_id is not None and entry.spotify_id in wanted_ids
             same_isrc = bool(track.isrc) and entry.isrc == track.isrc
-            if same_id or same_isrc:
-                return self.folder / relative
+            if not (same_id or same_isrc):
+                continue
+            path = self.folder / relative
+            if path.is_file():
+                return path
+            del entries[relative]  # removed since the folder was walked
         return None
 
     def add(self, path: Path, track: Track, audio_format: AudioFormat) -> None:
         """Record a file just placed in the library, and save the index."""
-        entries = self._scan()
+        entries = self._current_entries()
         try:
             stat = path.stat()
-        except OSError as error:
-            log.warning("cannot add %s to the library index: %s", path, error)
+            relative = path.absolute().relative_to(self.folder).as_posix()
+        except (OSError, ValueError) as error:
+            log.warning("cannot add %s to the library index of %s: %s", path, self.folder, error)
             return
-        relative = path.relative_to(self.folder).as_posix()
         entries[relative] = _Entry(
             track.id, track.isrc, audio_format.value, stat.st_size, stat.st_mtime_ns
         )
         self._save(entries)
 
+    def _current_entries(self) -> dict[str, _Entry]:
+        if self._entries is None:
+            self._entries = self._scan()
+        elif self._index_mtime() != self._index_mtime_ns:
+            # Another process saved the index: take its entries, keep ours for the rest.
+            self._entries.update(self._load())
+        return self._entries
+
+    def _index_mtime(self) -> int | None:
+        try:
+            return self.index_path.stat().st_mtime_ns
+        except OSError:
+            return None
+
     def _scan(self) -> dict[str, _Entry]:
-        if self._entries is not None:
-            return self._entries
         known = self._load()
         entries: dict[str, _Entry] = {}
         changed = False
@@ -97,7 +119,6 @@ class LibraryIndex:
                 entries[relative] = entry
         if changed or set(known) != set(entries):
             self._save(entries)
-        self._entries = entries
         return entries
 
     def _audio_files(self) -> Iterable[Path]:
@@ -127,6 +148,7 @@ class LibraryIndex:
         )
 
     def _load(self) -> dict[str, _Entry]:
+        self._index_mtime_ns = self._index_mtime()
         try:
             data = json.loads(self.index_path.read_text(encoding="utf-8"))
             if data.get("version") != INDEX_VERSION:
@@ -151,6 +173,7 @@ class LibraryIndex:
         try:
             temporary.write_text(json.dumps(data, indent=1), encoding="utf-8")
             os.replace(temporary, self.index_path)
+            self._index_mtime_ns = self._index_mtime()
         except OSError as error:
             temporary.unlink(missing_ok=True)
             # The index is only a cache of the tags, so a failed save costs a rescan later.

@@ -125,3 +125,32 @@ def test_m3u8_relative_paths_in_order(tmp_path: Path) -> None:
         "Other/Third #1.mp3\n"
     )
     assert [path.name for path in tmp_path.iterdir()] == ["Mix.m3u8"]
+
+
+def test_kept_index_sees_other_process(plain_mp3: Path, tmp_path: Path) -> None:
+    mine = LibraryIndex(tmp_path)
+    assert mine.find(make_track(), AudioFormat.MP3) is None
+    path = tagged_copy(plain_mp3, tmp_path / "x.mp3", spotify_id="4uLU6hMCjMI75M1A2tKUQC")
+
+    LibraryIndex(tmp_path).add(path, make_track(), AudioFormat.MP3)
+
+    assert mine.find(make_track(), AudioFormat.MP3) == path
+
+
+def test_kept_index_forgets_deleted_file(plain_mp3: Path, tmp_path: Path) -> None:
+    path = tagged_copy(plain_mp3, tmp_path / "x.mp3", spotify_id="4uLU6hMCjMI75M1A2tKUQC")
+    index = LibraryIndex(tmp_path)
+    assert index.find(make_track(), AudioFormat.MP3) == path
+
+    path.unlink()
+
+    assert index.find(make_track(), AudioFormat.MP3) is None
+
+
+def test_relative_folder(plain_mp3: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tagged_copy(plain_mp3, tmp_path / "lib" / "x.mp3", title="x")
+
+    LibraryIndex("lib").add(path, make_track(), AudioFormat.MP3)
+
+    assert LibraryIndex("lib").find(make_track(), AudioFormat.MP3) == path

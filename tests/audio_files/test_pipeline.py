@@ -547,3 +547,19 @@ def test_run_template_outside_folder_fails(
 
     assert files_in(outside) == []
     assert media.requests == {}
+
+
+def test_run_relative_output_folder(
+    media: MediaServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    options = OutputOptions(folder="music")
+    pipeline = pipeline_for(media.url("tone.m4a"))
+
+    first = pipeline.run(make_track(), options)
+    second = pipeline.run(make_track(), options)
+
+    assert first.output_path == str(
+        tmp_path / "music" / "Tyler, The Creator, Frank Ocean - Test Tone.mp3"
+    )
+    assert second.status == "skipped"
