@@ -309,9 +309,10 @@ class Store(abc.ABC):
 
         Used by the GUI and the API's server-sent events to follow the queue without
         re-reading it. Take the first cursor with `changes_since(None)` before listing the
-        tasks, so that a write made while listing is not missed. Raises `InvalidCursor` for a cursor from another store or one older
-        than the removals the store keeps (seven days); the caller then lists the tasks
-        again and starts over from `changes_since(None)`.
+        tasks, so that a write made while listing is not missed. Raises `InvalidCursor` for
+        a cursor from another store or one older than the removals the store keeps (seven
+        days); the caller then lists the tasks again and starts over from
+        `changes_since(None)`.
         """
 
     def wait_for_changes(

@@ -73,6 +73,8 @@ class MongoStore(MongoReading):
     def _stamp(self, fields: dict[str, Any]) -> list[dict[str, Any]]:
         """Return a pipeline update setting `fields`, `updated_at` and a new `change_seq`."""
         values = literal(fields)
+        if "state" in fields:
+            values["active"] = {"$literal": fields["state"] in codec.ACTIVE_STATES}
         values["updated_at"] = NOW_SECONDS
         values["change_seq"] = {"$literal": self._take_numbers("change")}
         return [{"$set": values}]
@@ -136,7 +138,7 @@ class MongoStore(MongoReading):
         if dedupe_key is None:
             return None
         doc = self._tasks.find_one(
-            {"dedupe_key": dedupe_key, "state": {"$in": list(codec.ACTIVE_STATES)}},
+            {"dedupe_key": dedupe_key, "active": True},
             projection={"_id": 1},
         )
         return None if doc is None else str(doc["_id"])
@@ -145,6 +147,9 @@ class MongoStore(MongoReading):
         task_id = codec.new_id()
         record = codec.new_task_record(new, task_id, seq, self.clock.now())
         record["_id"] = record.pop("id")
+        # The partial indexes test fields with $exists, so None values stay out.
+        record = {name: value for name, value in record.items() if value is not None}
+        record["active"] = True  # see the `active_dedupe` index
         record["change_seq"] = self._take_numbers("change")
         self._tasks.insert_one(record)
         return task_id

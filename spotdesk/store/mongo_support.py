@@ -14,7 +14,6 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
 
-from .codec import ACTIVE_STATES
 from .contract import InvalidCursor, SchemaTooNew, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -39,20 +38,20 @@ TASK_INDEXES = [
         [("parent_id", ASCENDING), ("position", ASCENDING)],
         name="child_position",
         unique=True,
-        partialFilterExpression={"parent_id": {"$type": "string"}, "position": {"$type": "number"}},
+        partialFilterExpression={"parent_id": {"$exists": True}, "position": {"$exists": True}},
     ),
     IndexModel([("seq", ASCENDING)], name="seq", unique=True),
     # Changed-since polling by the window and the API.
     IndexModel([("change_seq", ASCENDING)], name="changes"),
-    # At most one active task per dedupe key.
+    # At most one active task per dedupe key. The partial filters here use only equality
+    # and $exists (fields that are None are left out of new documents), because those are
+    # what every MongoDB-compatible server accepts; Amazon DocumentDB 5.0, for one, takes
+    # no $in or $type there. So the filter reads an `active` flag rather than the state.
     IndexModel(
         [("dedupe_key", ASCENDING)],
         name="active_dedupe",
         unique=True,
-        partialFilterExpression={
-            "dedupe_key": {"$type": "string"},
-            "state": {"$in": list(ACTIVE_STATES)},
-        },
+        partialFilterExpression={"dedupe_key": {"$exists": True}, "active": True},
     ),
 ]
 
