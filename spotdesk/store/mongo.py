@@ -8,6 +8,12 @@ submissions from several processes create one task.
 
 Every task write takes a number from the `change` counter into `change_seq`, which
 `changes_since` follows (see `ChangeCursor` for writes that land out of order).
+
+Needs MongoDB 4.4 or newer, because the claim passes a hint to `findAndModify` (added in
+4.4) and updates are aggregation pipelines using `$$NOW` (added in 4.2). A batch given to
+`submit` or `remove` is not one transaction: after a connection loss part of it may be
+written, which is safe to repeat because submission is idempotent and removal of a missing
+task does nothing.
 """
 
 from __future__ import annotations
