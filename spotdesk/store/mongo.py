@@ -11,9 +11,10 @@ Every task write takes a number from the `change` counter into `change_seq`, whi
 
 Needs MongoDB 4.4 or newer, because the claim passes a hint to `findAndModify` (added in
 4.4) and updates are aggregation pipelines using `$$NOW` (added in 4.2). A batch given to
-`submit` or `remove` is not one transaction: after a connection loss part of it may be
-written, which is safe to repeat because submission is idempotent and removal of a missing
-task does nothing.
+`submit` or `remove` is not one transaction, so a connection loss can leave part of it
+written. Submitting again is safe because submission is idempotent. A removal cut short
+may delete tasks without recording their ids for `changes_since`, so followers see the
+tasks vanish only when they list the queue again.
 """
 
 from __future__ import annotations
