@@ -85,6 +85,13 @@ run_step doctor "$BIN" doctor
 
 run_step worker-entry "$BIN" --worker --help
 
+# The data files the window loads: compiled translations and the app icon.
+check_resources() {
+    resources="$BUNDLE/_internal/spotdesk/resources"
+    ls -l "$resources/icons/spotdesk.svg" "$resources"/translations/spotdesk_*.qm
+}
+run_step resources check_resources
+
 # The HTTP API: start it on a free loopback port without workers and read its health.
 check_api() {
     port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
