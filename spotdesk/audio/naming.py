@@ -232,16 +232,18 @@ def sanitise_value(text: str) -> str:
 
 
 def sanitise_part(part: str) -> str:
-    """Make one folder name valid on Windows, macOS and Linux."""
+    """Make one folder name valid on Windows, macOS and Linux.
+
+    A leading dot gets a `_` in front, so no name is hidden on Linux and macOS or mistaken
+    for one of spotdesk's temporary files.
+    """
     part = _CONTROL_CHARACTERS.sub("", unicodedata.normalize("NFC", part))
     part = _RESERVED_CHARACTERS.sub("_", part)
-    part = truncate_utf8(part.strip(), MAX_PART_BYTES)
-    part = part.rstrip(". ").lstrip()
-    if part in ("", ".", ".."):
-        part = "_"
-    if _RESERVED_NAMES.match(part):
+    part = part.strip().rstrip(". ")
+    if part.startswith(".") or _RESERVED_NAMES.match(part):
         part = "_" + part
-    return truncate_utf8(part, MAX_PART_BYTES)
+    part = truncate_utf8(part, MAX_PART_BYTES).rstrip(". ")
+    return part or "_"
 
 
 def sanitise_file_name(name: str, ext: str) -> str:

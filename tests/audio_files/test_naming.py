@@ -23,6 +23,23 @@ from spotdesk.model import DEFAULT_TEMPLATE, CollectionContext, LinkKind
 from tests.audio_files.conftest import make_track
 
 WINDOWS_RESERVED = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+WINDOWS_RESERVED_NAMES = re.compile(
+    r"^(CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(\..*)?$", re.IGNORECASE
+)
+HAZARDS = [
+    "CON",
+    "nul.txt",
+    "..",
+    ".",
+    " ",
+    "a/b",
+    "..\\x",
+    "x. .",
+    "\x00",
+    "COM1 .",
+    "é" * 130,
+    "😀" * 70,
+]
 
 
 def name(template: str = DEFAULT_TEMPLATE, ext: str = "mp3", **changes: object) -> str:
@@ -75,6 +92,17 @@ def test_control_characters_removed() -> None:
 def test_reserved_windows_names(reserved: str) -> None:
     assert name("{title}.{ext}", title=reserved) == f"_{reserved}.mp3"
     assert name("{title}/x.{ext}", title=reserved) == f"_{reserved}/x.mp3"
+
+
+def test_leading_dot_never_hides() -> None:
+    assert (
+        name("{album}/{title}.{ext}", album=".hack", title=".spotdesk-x")
+        == "_.hack/_.spotdesk-x.mp3"
+    )
+
+
+def test_reserved_name_after_trailing_strip() -> None:
+    assert name("{title}.{ext}", title="COM1 .") == "_COM1.mp3"
 
 
 def test_trailing_dots_and_spaces_stripped() -> None:
@@ -206,6 +234,29 @@ def test_any_metadata_gives_valid_parts(
     assert relative.name.endswith(".m4a")
     for part in relative.parts:
         assert part not in ("", ".", "..")
+        assert not part.startswith(".")
+        assert not WINDOWS_RESERVED_NAMES.match(part)
         assert not WINDOWS_RESERVED.search(part)
         assert not part.endswith((" ", "."))
+        assert len(part.encode("utf-8")) <= MAX_PART_BYTES
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(st.sampled_from(HAZARDS), min_size=1, max_size=4))
+def test_hazard_combinations_give_valid_parts(tmp_path: Path, pieces: list[str]) -> None:
+    value = "".join(pieces)
+    track = make_track(title=value, album=value, artists=[value])
+
+    path = render_path(tmp_path, "{album}/{artist}/{title}.{ext}", track, None, "opus")
+
+    relative = path.relative_to(tmp_path)
+    assert len(relative.parts) == 3
+    for part in relative.parts:
+        assert part not in ("", ".", "..")
+        assert not part.startswith(".")
+        assert not part.endswith((" ", "."))
+        assert not WINDOWS_RESERVED.search(part)
+        assert not WINDOWS_RESERVED_NAMES.match(part)
         assert len(part.encode("utf-8")) <= MAX_PART_BYTES
