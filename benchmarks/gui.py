@@ -40,7 +40,7 @@ TICK_MS = 10
 
 
 def seed(uri: str, total: int) -> None:
-    """Create playlists of queued tracks until the store holds `total` tasks."""
+    """Create playlists of queued tracks until the store contains `total` tasks."""
     from spotdesk.model import CollectionContext, LinkKind, OutputOptions, TaskKind, Track
     from spotdesk.store import open_store
     from spotdesk.store.contract import NewTask, Outcome
@@ -50,22 +50,47 @@ def seed(uri: str, total: int) -> None:
     with open_store(uri) as store:
         for index in range(playlists):
             link = f"https://open.spotify.com/playlist/{index:022d}"
-            store.submit([NewTask(kind=TaskKind.RESOLVE, link=link, options=options,
-                                  dedupe_key=link, title=f"Playlist {index + 1}")])
+            store.submit(
+                [
+                    NewTask(
+                        kind=TaskKind.RESOLVE,
+                        link=link,
+                        options=options,
+                        dedupe_key=link,
+                        title=f"Playlist {index + 1}",
+                    )
+                ]
+            )
             parent = store.claim("benchmark-seeder", 600, kinds=[TaskKind.RESOLVE])
             assert parent is not None and parent.lease_token is not None
             children = []
             for position in range(1, TRACKS_PER_PLAYLIST + 1):
                 track_id = f"{index:011d}{position:011d}"
-                track = Track(id=track_id, title=f"Song {position}", artists=["Tobu", "Itro"],
-                              album=f"Album {index}", duration_ms=200_000)
-                children.append(NewTask(
-                    kind=TaskKind.TRACK, link=track.url, options=options,
-                    dedupe_key=f"{parent.id}:{position}", position=position, title=track.title,
-                    track=track, context=CollectionContext(
-                        LinkKind.PLAYLIST, f"{index:022d}", f"Playlist {index + 1}", position,
-                        TRACKS_PER_PLAYLIST),
-                ))
+                track = Track(
+                    id=track_id,
+                    title=f"Song {position}",
+                    artists=["Tobu", "Itro"],
+                    album=f"Album {index}",
+                    duration_ms=200_000,
+                )
+                children.append(
+                    NewTask(
+                        kind=TaskKind.TRACK,
+                        link=track.url,
+                        options=options,
+                        dedupe_key=f"{parent.id}:{position}",
+                        position=position,
+                        title=track.title,
+                        track=track,
+                        context=CollectionContext(
+                            LinkKind.PLAYLIST,
+                            f"{index:022d}",
+                            f"Playlist {index + 1}",
+                            position,
+                            TRACKS_PER_PLAYLIST,
+                        ),
+                    )
+                )
             store.add_children(parent.id, parent.lease_token, children)
             store.complete(parent.id, parent.lease_token, Outcome())
 
@@ -77,8 +102,10 @@ def write_progress(uri: str, workers: int, seconds: float, ready: object) -> Non
     from spotdesk.store.contract import ProgressUpdate
 
     with open_store(uri) as store:
-        running = [store.claim(f"benchmark-worker-{n}", 600, kinds=[TaskKind.TRACK])
-                   for n in range(workers)]
+        running = [
+            store.claim(f"benchmark-worker-{n}", 600, kinds=[TaskKind.TRACK])
+            for n in range(workers)
+        ]
         ready.set()  # type: ignore[attr-defined]
         started = time.monotonic()
         step = 0
@@ -86,10 +113,18 @@ def write_progress(uri: str, workers: int, seconds: float, ready: object) -> Non
             step += 1
             for task in running:
                 assert task is not None and task.lease_token is not None
-                store.report_progress(task.id, task.lease_token, ProgressUpdate(
-                    stage=Stage.DOWNLOADING, progress=(step % 100) / 100,
-                    bytes_done=step * 50_000, bytes_total=8_000_000,
-                    speed=1_500_000.0 + step, eta=5.0))
+                store.report_progress(
+                    task.id,
+                    task.lease_token,
+                    ProgressUpdate(
+                        stage=Stage.DOWNLOADING,
+                        progress=(step % 100) / 100,
+                        bytes_done=step * 50_000,
+                        bytes_total=8_000_000,
+                        speed=1_500_000.0 + step,
+                        eta=5.0,
+                    ),
+                )
             time.sleep(max(0.0, started + step * 0.1 - time.monotonic()))
 
 
@@ -102,7 +137,7 @@ def rss_mb() -> float:
 
 
 def run_window(uri: str, seconds: float, launched_at: float) -> dict[str, float]:
-    """The window's process: open the app window, wait for first paint, then measure."""
+    """Open the app window in this process, wait for its first paint, then measure."""
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -119,8 +154,12 @@ def run_window(uri: str, seconds: float, launched_at: float) -> dict[str, float]
 
     class PaintWatcher(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-            if (event.type() == QEvent.Type.Paint and window.model.loaded
-                    and "at" not in painted and window.model.rowCount() > 0):
+            if (
+                event.type() == QEvent.Type.Paint
+                and window.model.loaded
+                and "at" not in painted
+                and window.model.rowCount() > 0
+            ):
                 painted["at"] = time.perf_counter()
                 painted["wall"] = time.time()
                 app.quit()
@@ -195,19 +234,34 @@ def main() -> int:
         context = multiprocessing.get_context("spawn")
         ready = context.Event()
         # The writer runs a little longer than the measurement, so updates never stop early.
-        writer = context.Process(target=write_progress,
-                                 args=(uri, args.updating, args.seconds + 30, ready))
+        writer = context.Process(
+            target=write_progress, args=(uri, args.updating, args.seconds + 30, ready)
+        )
         writer.start()
         ready.wait(30)
-        environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
-                       "SPOTDESK_CONFIG_DIR": str(Path(folder) / "config"),
-                       "SPOTDESK_DATA_DIR": str(Path(folder) / "data"),
-                       "SPOTDESK_LOG_DIR": str(Path(folder) / "log")}
+        environment = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "SPOTDESK_CONFIG_DIR": str(Path(folder) / "config"),
+            "SPOTDESK_DATA_DIR": str(Path(folder) / "data"),
+            "SPOTDESK_LOG_DIR": str(Path(folder) / "log"),
+        }
         launched_at = time.time()
         done = subprocess.run(
-            [sys.executable, __file__, "--window", uri, "--seconds", str(args.seconds),
-             "--launched-at", str(launched_at)],
-            env=environment, capture_output=True, text=True, check=False,
+            [
+                sys.executable,
+                __file__,
+                "--window",
+                uri,
+                "--seconds",
+                str(args.seconds),
+                "--launched-at",
+                str(launched_at),
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         writer.terminate()
         writer.join(10)
@@ -218,8 +272,10 @@ def main() -> int:
 
     for key, value in result.items():
         print(f"{key}: {value:.3f}" if isinstance(value, float) else f"{key}: {value}")
-    summary = {key: round(result[key], 3) for key in
-               ("first_paint_s", "event_loop_stall_p99_ms", "rss_mb", "cold_start_s")}
+    summary = {
+        key: round(result[key], 3)
+        for key in ("first_paint_s", "event_loop_stall_p99_ms", "rss_mb", "cold_start_s")
+    }
     print(json.dumps(summary))
     return 0
 

@@ -142,7 +142,7 @@
         <translation>该视频在你所在的地区不可用。请选择其他匹配项。</translation>
     </message>
     <message>
-        <source>YouTube refused the download (HTTP 403). Retry later or update spotdesk.</source>
+        <source>YouTube rejected the download (HTTP 403). Retry later or update spotdesk.</source>
         <translation>YouTube 拒绝了下载请求（HTTP 403）。请稍后重试或更新 spotdesk。</translation>
     </message>
     <message>

@@ -40,6 +40,7 @@ class TaskActions(QObject):
         super().__init__(parent)
         self._view = view
         self._call = call
+
         style = QStyle.StandardPixmap
         self.cancel = self._action(_icon(style.SP_DialogCancelButton), "Ctrl+.", self._cancel)
         self.pause = self._action(_icon(style.SP_MediaPause), None, self._pause)
@@ -55,6 +56,7 @@ class TaskActions(QObject):
         )
         self.copy_link = self._action(None, QKeySequence.StandardKey.Copy, self._copy_link)
         self.choose_match = self._action(None, "Ctrl+M", self._choose_match)
+
         self.pause_all = self._action(
             _icon(style.SP_MediaPause), None, lambda: self._queue_wide("pause_all")
         )
@@ -64,6 +66,7 @@ class TaskActions(QObject):
         self.clear_finished = self._action(
             _icon(style.SP_DialogResetButton), None, lambda: self._queue_wide("clear_finished")
         )
+
         for action in self.row_actions() + [self.pause_resume]:
             view.addAction(action)
         self.retranslate()

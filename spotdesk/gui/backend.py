@@ -1,4 +1,4 @@
-"""The store and service, run on their own thread so the window never waits on them.
+"""The store and the service on their own thread, away from the window's event loop.
 
 `Backend` lives on a `QThread`. It loads the queue, then polls `Store.changes_since` ten
 times a second and sends each batch to the window as one signal; it also runs the

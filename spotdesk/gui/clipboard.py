@@ -12,7 +12,8 @@ from spotdesk.links import parse_links
 
 log = logging.getLogger(__name__)
 
-# The longest clipboard text inspected; a huge copied document is not a list of links.
+# Maximum length of clipboard text to inspect, because a huge copied document is not a
+# list of links.
 _MAX_TEXT = 100_000
 
 

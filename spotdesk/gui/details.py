@@ -28,6 +28,18 @@ class DetailsPanel(QTextBrowser):
             hint = self.tr("Select a task to see its details.")
             self.setHtml(f"<p style='color:gray'>{html.escape(hint)}</p>")
             return
+
+        rows = self._rows(task)
+        link = spotify_link(task)
+        body = "".join(
+            f"<tr><td style='color:gray;padding-right:12px'>{html.escape(name)}</td>"
+            f"<td>{html.escape(value)}</td></tr>"
+            for name, value in rows
+        )
+        link_html = f"<a href='{html.escape(link)}'>{html.escape(link)}</a>"
+        self.setHtml(f"<b>{html.escape(task_title(task))}</b><br>{link_html}<table>{body}</table>")
+
+    def _rows(self, task: Task) -> list[tuple[str, str]]:
         rows: list[tuple[str, str]] = [(self.tr("Status"), status_text(task))]
         track = task.track
         if track is not None:
@@ -36,6 +48,7 @@ class DetailsPanel(QTextBrowser):
                 rows.append((self.tr("Album"), track.album))
             if track.duration_ms:
                 rows.append((self.tr("Length"), format_track_length(track.duration_ms / 1000)))
+
         if task.match is not None:
             match = task.match
             rows.append(
@@ -48,10 +61,12 @@ class DetailsPanel(QTextBrowser):
                     ),
                 )
             )
+
         if task.bytes_total or task.bytes_done:
             rows.append((self.tr("Size"), format_size(task.bytes_total or task.bytes_done)))
         if task.output_path:
             rows.append((self.tr("File"), task.output_path))
+
         if task.error_code:
             sentence = describe_error(task.error_code, task.error_message)
             rows.append((self.tr("Problem"), sentence))
@@ -61,14 +76,7 @@ class DetailsPanel(QTextBrowser):
             rows.append(
                 (self.tr("Skipped"), self.tr("%n entries of the collection", "", len(task.skipped)))
             )
-        link = spotify_link(task)
-        body = "".join(
-            f"<tr><td style='color:gray;padding-right:12px'>{html.escape(name)}</td>"
-            f"<td>{html.escape(value)}</td></tr>"
-            for name, value in rows
-        )
-        link_html = f"<a href='{html.escape(link)}'>{html.escape(link)}</a>"
-        self.setHtml(f"<b>{html.escape(task_title(task))}</b><br>{link_html}<table>{body}</table>")
+        return rows
 
     def refresh(self, task: Task | None) -> None:
         """Redraw when the shown task changed; other tasks' updates are ignored."""

@@ -1,7 +1,7 @@
 """Translated sentences for task states, stages and error codes.
 
 Stored tasks carry a stable error code and an English message. The window shows the
-sentence this table holds for the code, and the stored English message for codes it does
+sentence this table contains for the code, and the stored English message for codes it does
 not know, so a newer worker's errors still read sensibly.
 """
 
@@ -72,7 +72,7 @@ ERROR_SENTENCES: dict[str, str] = {
         "ErrorText", "The video is not available in your country. Choose another match."
     ),
     "fetch.http_403": QT_TRANSLATE_NOOP(
-        "ErrorText", "YouTube refused the download (HTTP 403). Retry later or update spotdesk."
+        "ErrorText", "YouTube rejected the download (HTTP 403). Retry later or update spotdesk."
     ),
     "fetch.network": QT_TRANSLATE_NOOP(
         "ErrorText", "The download failed because of a network error. Check your connection."

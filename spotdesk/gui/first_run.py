@@ -93,9 +93,11 @@ class FirstRunGuide(QWizard):
         layout.addWidget(
             _note(
                 self.tr(
-                    "Without credentials, spotdesk reads Spotify's public pages: public tracks, albums "
-                    "and playlists work, but there are no ISRC codes, so matches are less certain. For full metadata, enter your own Spotify app's client id and secret in "
-                    "Settings, Spotify; to read your private playlists and Liked Songs, log in there."
+                    "Without credentials, spotdesk reads Spotify's public pages: public tracks, "
+                    "albums and playlists work, but there are no ISRC codes, so matches are less "
+                    "certain. For full metadata, enter your own Spotify app's client id and "
+                    "secret in Settings, Spotify; to read your private playlists and Liked "
+                    "Songs, log in there."
                 ),
                 page,
             )

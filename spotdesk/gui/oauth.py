@@ -1,9 +1,9 @@
 """Spotify's Authorization Code flow with PKCE on a loopback redirect (no Qt).
 
-The browser opens Spotify's consent page; Spotify redirects to
-`http://127.0.0.1:PORT/callback` where a one-shot asyncio server takes the code; the code
-and the PKCE verifier are exchanged for tokens at `<accounts>/api/token`. The tokens go to
-the system keyring, never to a file.
+The browser opens Spotify's consent page. Spotify then redirects to
+`http://127.0.0.1:PORT/callback`, where a one-shot asyncio server receives the code, and the
+code and the PKCE verifier are exchanged for tokens at `<accounts>/api/token`. The tokens
+are stored in the system keyring, never in a file.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 KEYRING_SERVICE = "spotdesk"
 KEYRING_TOKEN_USER = "spotify_user_token"
 # NOTE: Spotify matches the redirect URI exactly, so users register this one in their
-# Spotify app; a port already in use makes the login fail with a message saying so.
+# Spotify app. When the port is in use, the login fails with a message naming it.
 REDIRECT_PORT = 43519
 REDIRECT_PATH = "/callback"
 SCOPES = ("playlist-read-private", "playlist-read-collaborative", "user-library-read")
@@ -128,7 +128,8 @@ class PkceLogin:
                 code = await asyncio.wait_for(self._code, self.timeout)
             except TimeoutError as error:
                 raise LoginFailed(
-                    f"No answer came from Spotify within {self.timeout:.0f} s; try logging in again."
+                    f"No answer came from Spotify within {self.timeout:.0f} s; "
+                    "try logging in again."
                 ) from error
         return await asyncio.to_thread(self._exchange, code)
 

@@ -26,7 +26,7 @@ TRANSLATIONS_DIR_ENV = "SPOTDESK_TRANSLATIONS_DIR"
 
 @cache
 def resources_dir() -> Path | None:
-    """Return the first resources folder that holds the app icon, or None."""
+    """Return the first resources folder that contains the app icon, or None."""
     for candidate in _CANDIDATES:
         if (candidate / "icons" / "spotdesk.svg").is_file():
             return candidate

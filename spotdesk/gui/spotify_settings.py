@@ -87,8 +87,9 @@ class SpotifyPage(QWidget):
             self.tr(
                 "Without credentials, spotdesk reads Spotify's public web pages. That works "
                 "for public tracks, albums and playlists, but gives no ISRC codes (so matches "
-                "are less certain), no genres, and no private playlists. With your own Spotify app's client id and secret, spotdesk "
-                "uses the Web API instead; create the app for free at "
+                "are less certain), no genres, and no private playlists. With your own "
+                "Spotify app's client id and secret, spotdesk uses the Web API instead; "
+                "create the app for free at "
                 "developer.spotify.com/dashboard."
             )
         )
@@ -167,8 +168,8 @@ class SpotifyPage(QWidget):
             threading.Thread(target=asyncio.run, args=(attempt(),), daemon=True).start()
 
     def _open_browser(self, url: str) -> None:
-        # Called on the login's thread when there is no qasync loop; openUrl is thread-safe
-        # only on the GUI thread, so hand it over through a queued call.
+        # Without a qasync loop this runs on the login's thread. openUrl belongs on the GUI
+        # thread, so a queued call hands the URL over.
         from PySide6.QtCore import QMetaObject, Qt
 
         self._pending_url = url

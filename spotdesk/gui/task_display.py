@@ -1,4 +1,4 @@
-"""What each cell of the task view shows, for tracks and for collection rows."""
+"""Cell texts, sort values and tooltips of the task view, for tracks and collections."""
 
 from __future__ import annotations
 

@@ -58,8 +58,8 @@ class Node:
         self.task = task  # None only for the invisible root
         self.parent = parent
         self.children: list[Node] = []
-        # A link to one track resolves to one track task; the row shows that track in place
-        # of the resolve step instead of a collection of one.
+        # A link to one track resolves to one track task. Its row shows that track, so the
+        # view has no collection of one.
         self.single: Node | None = None
         self.row = 0
         self._aggregate: Aggregate | None = None

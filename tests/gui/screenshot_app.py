@@ -89,8 +89,16 @@ def main(output: Path) -> int:
     chinese_fonts = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
     window.shutdown()
     store.close()
-    print(json.dumps({"saved": saved, "platform": app.platformName(),
-                      "chinese_fonts": chinese_fonts[:5], "language": translations.language}))
+    print(
+        json.dumps(
+            {
+                "saved": saved,
+                "platform": app.platformName(),
+                "chinese_fonts": chinese_fonts[:5],
+                "language": translations.language,
+            }
+        )
+    )
     return 0
 
 

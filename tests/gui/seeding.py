@@ -57,7 +57,12 @@ def candidates_for(track: Track) -> list[MatchCandidate]:
             duration_s=length + 95,
             provider="ytmusic",
             confidence=0.58,
-            reasons=["title similar", "artist matches", "duration far off", "unrequested live version"],
+            reasons=[
+                "title similar",
+                "artist matches",
+                "duration far off",
+                "unrequested live version",
+            ],
         ),
         MatchCandidate(
             url="https://www.youtube.com/watch?v=bbbbbbbbbbb",
@@ -101,8 +106,15 @@ def _resolve(store: Store, link: str, options: OutputOptions, title: str | None 
     return task
 
 
-def _children(store: Store, parent, tracks: list[Track], options: OutputOptions, kind: LinkKind,
-              name: str, collection_id: str) -> list[str]:
+def _children(
+    store: Store,
+    parent,
+    tracks: list[Track],
+    options: OutputOptions,
+    kind: LinkKind,
+    name: str,
+    collection_id: str,
+) -> list[str]:
     children = [
         NewTask(
             kind=TaskKind.TRACK,
@@ -136,40 +148,79 @@ def seed_playlist_in_progress(store: Store, folder: str) -> Seeded:
     parent = _resolve(store, playlist_link, options, PLAYLIST_NAME)
     tracks = [make_track(index + 1, *entry) for index, entry in enumerate(PLAYLIST_TRACKS)]
     seeded.playlist_id = parent.id
-    seeded.track_ids = _children(store, parent, tracks, options, LinkKind.PLAYLIST, PLAYLIST_NAME, PLAYLIST_ID)
+    seeded.track_ids = _children(
+        store, parent, tracks, options, LinkKind.PLAYLIST, PLAYLIST_NAME, PLAYLIST_ID
+    )
 
     for index in range(2):
         task = _claim_next(store)
         size = 7_400_000 + index * 380_000
         candidate = candidates_for(tracks[index])[1]
         candidate.confidence = 0.97
-        store.report_progress(task.id, task.lease_token, ProgressUpdate(
-            stage=Stage.PLACING, progress=1.0, bytes_done=size, bytes_total=size, match=candidate))
-        store.complete(task.id, task.lease_token, Outcome(
-            output_path=f"{folder}/{tracks[index].artists[0]} - {tracks[index].title}.mp3",
-            match=candidate, bytes_written=size))
+        store.report_progress(
+            task.id,
+            task.lease_token,
+            ProgressUpdate(
+                stage=Stage.PLACING,
+                progress=1.0,
+                bytes_done=size,
+                bytes_total=size,
+                match=candidate,
+            ),
+        )
+        store.complete(
+            task.id,
+            task.lease_token,
+            Outcome(
+                output_path=f"{folder}/{tracks[index].artists[0]} - {tracks[index].title}.mp3",
+                match=candidate,
+                bytes_written=size,
+            ),
+        )
 
     task = _claim_next(store)
-    store.report_progress(task.id, task.lease_token, ProgressUpdate(
-        stage=Stage.MATCHING, progress=0.1, candidates=candidates_for(tracks[2])))
-    store.fail(task.id, task.lease_token, SpotdeskError(
-        "No candidate scored above 0.70; choose a match.", code=NEEDS_REVIEW))
+    store.report_progress(
+        task.id,
+        task.lease_token,
+        ProgressUpdate(stage=Stage.MATCHING, progress=0.1, candidates=candidates_for(tracks[2])),
+    )
+    store.fail(
+        task.id,
+        task.lease_token,
+        SpotdeskError("No candidate scored above 0.70; choose a match.", code=NEEDS_REVIEW),
+    )
     seeded.review_id = task.id
 
-    for index, (stage, fraction, done, speed, eta) in enumerate([
-        (Stage.DOWNLOADING, 0.46, 3_300_000, 1_850_000.0, 3.0),
-        (Stage.CONVERTING, 0.81, 6_900_000, None, 2.0),
-    ]):
+    for index, (stage, fraction, done, speed, eta) in enumerate(
+        [
+            (Stage.DOWNLOADING, 0.46, 3_300_000, 1_850_000.0, 3.0),
+            (Stage.CONVERTING, 0.81, 6_900_000, None, 2.0),
+        ]
+    ):
         task = _claim_next(store)
         candidate = candidates_for(tracks[3 + index])[1]
         candidate.confidence = 0.91 - index * 0.05
-        store.report_progress(task.id, task.lease_token, ProgressUpdate(
-            stage=stage, progress=fraction, bytes_done=done, bytes_total=7_200_000,
-            speed=speed, eta=eta, match=candidate))
+        store.report_progress(
+            task.id,
+            task.lease_token,
+            ProgressUpdate(
+                stage=stage,
+                progress=fraction,
+                bytes_done=done,
+                bytes_total=7_200_000,
+                speed=speed,
+                eta=eta,
+                match=candidate,
+            ),
+        )
         seeded.running_ids.append(task.id)
 
-    seeded.done_single_id = _single(store, options, 20, ("Sunburst", ["Tobu", "Itro"], "Sunburst", 189389), "done")
-    seeded.failed_single_id = _single(store, options, 21, ("Hellcat", ["Desmeon"], "Hellcat", 225862), "failed")
+    seeded.done_single_id = _single(
+        store, options, 20, ("Sunburst", ["Tobu", "Itro"], "Sunburst", 189389), "done"
+    )
+    seeded.failed_single_id = _single(
+        store, options, 21, ("Hellcat", ["Desmeon"], "Hellcat", 225862), "failed"
+    )
     return seeded
 
 
@@ -189,15 +240,35 @@ def _single(store: Store, options: OutputOptions, number: int, entry: tuple, out
     if outcome == "done":
         candidate = candidates_for(track)[1]
         candidate.confidence = 0.95
-        store.report_progress(task.id, task.lease_token, ProgressUpdate(
-            stage=Stage.PLACING, progress=1.0, bytes_done=6_100_000, bytes_total=6_100_000, match=candidate))
-        store.complete(task.id, task.lease_token, Outcome(
-            output_path=f"{options.folder}/{track.artists[0]} - {track.title}.mp3",
-            match=candidate, bytes_written=6_100_000))
+        store.report_progress(
+            task.id,
+            task.lease_token,
+            ProgressUpdate(
+                stage=Stage.PLACING,
+                progress=1.0,
+                bytes_done=6_100_000,
+                bytes_total=6_100_000,
+                match=candidate,
+            ),
+        )
+        store.complete(
+            task.id,
+            task.lease_token,
+            Outcome(
+                output_path=f"{options.folder}/{track.artists[0]} - {track.title}.mp3",
+                match=candidate,
+                bytes_written=6_100_000,
+            ),
+        )
     else:
-        store.fail(task.id, task.lease_token, SpotdeskError(
-            "YouTube asked to confirm this is not a bot (HTTP 429 on the player page).",
-            code="fetch.bot_check"))
+        store.fail(
+            task.id,
+            task.lease_token,
+            SpotdeskError(
+                "YouTube asked to confirm this is not a bot (HTTP 429 on the player page).",
+                code="fetch.bot_check",
+            ),
+        )
     return child_id
 
 

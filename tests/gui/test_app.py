@@ -44,8 +44,13 @@ def test_first_run_guide_shown_once(qapp, qtbot, monkeypatch) -> None:
 
 
 def test_window_runs_and_stops_real_workers(qapp, qtbot, store_uri: str, music_dir: Path) -> None:
-    settings = Settings(output_dir=str(music_dir), workers=1, store_uri=store_uri,
-                        first_run_done=True, minimise_to_tray=False)
+    settings = Settings(
+        output_dir=str(music_dir),
+        workers=1,
+        store_uri=store_uri,
+        first_run_done=True,
+        minimise_to_tray=False,
+    )
     save_settings(settings)
     desktop = DesktopApp(qapp, settings, start_workers=True)
     window = desktop.window
@@ -54,8 +59,9 @@ def test_window_runs_and_stops_real_workers(qapp, qtbot, store_uri: str, music_d
 
     window.start()
     qtbot.waitUntil(lambda: manager.running_count() == 1, timeout=30_000)
-    qtbot.waitUntil(lambda: window.status.workers_label.text() == "Workers: 1 running",
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: window.status.workers_label.text() == "Workers: 1 running", timeout=5_000
+    )
     window.shutdown()
 
     assert manager.running_count() == 0

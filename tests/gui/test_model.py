@@ -28,18 +28,30 @@ PLAYLIST = "https://open.spotify.com/playlist/37i9dQZF1DX0r3x8OtiwEM"
 
 def collection(task_id: str, seq: int, child_count: int | None = None, **fields) -> Task:
     return Task(
-        id=task_id, kind=TaskKind.RESOLVE, state=fields.pop("state", TaskState.DONE),
-        link=fields.pop("link", PLAYLIST), options=OPTIONS, seq=seq,
-        title=fields.pop("title", "Evening Mix"), child_count=child_count, **fields,
+        id=task_id,
+        kind=TaskKind.RESOLVE,
+        state=fields.pop("state", TaskState.DONE),
+        link=fields.pop("link", PLAYLIST),
+        options=OPTIONS,
+        seq=seq,
+        title=fields.pop("title", "Evening Mix"),
+        child_count=child_count,
+        **fields,
     )
 
 
 def track(task_id: str, parent_id: str | None, position: int, seq: int, **fields) -> Task:
     title = fields.pop("title", f"Song {position}")
     return Task(
-        id=task_id, kind=TaskKind.TRACK, state=fields.pop("state", TaskState.QUEUED),
-        link=f"https://open.spotify.com/track/{task_id:0>22}", options=OPTIONS,
-        parent_id=parent_id, position=position, seq=seq, title=title,
+        id=task_id,
+        kind=TaskKind.TRACK,
+        state=fields.pop("state", TaskState.QUEUED),
+        link=f"https://open.spotify.com/track/{task_id:0>22}",
+        options=OPTIONS,
+        parent_id=parent_id,
+        position=position,
+        seq=seq,
+        title=title,
         track=Track(id=f"{task_id:0>22}", title=title, artists=["Tobu", "Itro"], album="Sunburst"),
         **fields,
     )
@@ -48,7 +60,7 @@ def track(task_id: str, parent_id: str | None, position: int, seq: int, **fields
 @pytest.fixture
 def model(qtbot) -> TaskModel:
     model = TaskModel()
-    # Qt's tester checks every structural signal against the model's answers.
+    # Qt's tester checks every structural signal against what the model returns.
     model.tester = QAbstractItemModelTester(  # type: ignore[attr-defined]
         model, QAbstractItemModelTester.FailureReportingMode.Fatal
     )
@@ -94,8 +106,16 @@ def test_update_changes_only_that_row(model: TaskModel, qtbot) -> None:
     model.apply_changes(playlist_batch())
     inserted: list[object] = []
     model.rowsInserted.connect(lambda *args: inserted.append(args))
-    running = track("t2", "p", 2, 3, state=TaskState.RUNNING, stage=Stage.DOWNLOADING,
-                    progress=0.5, speed=2_000_000.0)
+    running = track(
+        "t2",
+        "p",
+        2,
+        3,
+        state=TaskState.RUNNING,
+        stage=Stage.DOWNLOADING,
+        progress=0.5,
+        speed=2_000_000.0,
+    )
 
     with qtbot.waitSignal(model.dataChanged):
         model.apply_changes([running])
@@ -129,14 +149,25 @@ def test_many_removals_reset_model(model: TaskModel, qtbot) -> None:
 
 
 def test_collection_aggregates_its_tracks(model: TaskModel) -> None:
-    model.apply_changes([
-        collection("p", 1, child_count=4),
-        track("t1", "p", 1, 2, state=TaskState.DONE, progress=1.0, bytes_total=4_000_000),
-        track("t2", "p", 2, 3, state=TaskState.RUNNING, progress=0.5, speed=1_000_000.0,
-              eta=4.0, bytes_total=6_000_000),
-        track("t3", "p", 3, 4, state=TaskState.FAILED, error_code=NEEDS_REVIEW),
-        track("t4", "p", 4, 5, state=TaskState.FAILED, error_code="fetch.bot_check"),
-    ])
+    model.apply_changes(
+        [
+            collection("p", 1, child_count=4),
+            track("t1", "p", 1, 2, state=TaskState.DONE, progress=1.0, bytes_total=4_000_000),
+            track(
+                "t2",
+                "p",
+                2,
+                3,
+                state=TaskState.RUNNING,
+                progress=0.5,
+                speed=1_000_000.0,
+                eta=4.0,
+                bytes_total=6_000_000,
+            ),
+            track("t3", "p", 3, 4, state=TaskState.FAILED, error_code=NEEDS_REVIEW),
+            track("t4", "p", 4, 5, state=TaskState.FAILED, error_code="fetch.bot_check"),
+        ]
+    )
     row = model.index(0, 0)
 
     assert model.index(0, Column.PROGRESS).data(PROGRESS_ROLE) == pytest.approx(1.5 / 4)
@@ -166,9 +197,13 @@ def test_single_track_updates_its_row(model: TaskModel, qtbot) -> None:
     model.apply_changes([collection("r", 1, link=link), track("t", "r", 1, 2)])
 
     with qtbot.waitSignal(model.dataChanged) as blocker:
-        model.apply_changes([track("t", "r", 1, 2, state=TaskState.FAILED, error_code="fs.disk_full")])
+        model.apply_changes(
+            [track("t", "r", 1, 2, state=TaskState.FAILED, error_code="fs.disk_full")]
+        )
 
-    assert blocker.args[0].row() == 0 and not blocker.args[0].parent().isValid()
+    changed = blocker.args[0]
+    assert changed.row() == 0
+    assert not changed.parent().isValid()
     assert model.index(0, Column.STATUS).data() == "The disk is full. Free some space, then retry."
 
 
@@ -176,11 +211,16 @@ def test_failures_notified_after_load(model: TaskModel, qtbot) -> None:
     model.apply_changes(playlist_batch())
     model.mark_loaded()
 
-    with qtbot.waitSignal(model.tasks_failed) as failed, qtbot.waitSignal(model.tasks_need_review) as review:
-        model.apply_changes([
-            track("t1", "p", 1, 2, state=TaskState.FAILED, error_code="fetch.unavailable"),
-            track("t2", "p", 2, 3, state=TaskState.FAILED, error_code=NEEDS_REVIEW),
-        ])
+    with (
+        qtbot.waitSignal(model.tasks_failed) as failed,
+        qtbot.waitSignal(model.tasks_need_review) as review,
+    ):
+        model.apply_changes(
+            [
+                track("t1", "p", 1, 2, state=TaskState.FAILED, error_code="fetch.unavailable"),
+                track("t2", "p", 2, 3, state=TaskState.FAILED, error_code=NEEDS_REVIEW),
+            ]
+        )
 
     assert failed.args == [["t1"]]
     assert review.args == [["t2"]]
@@ -224,8 +264,13 @@ def test_overall_progress_counts_batch(model: TaskModel) -> None:
 
 def test_rate_limit_until_from_waiting_task(model: TaskModel) -> None:
     until = time.time() + 300
-    model.apply_changes([collection("r", 1, state=TaskState.QUEUED,
-                                    error_code="spotify.rate_limited", not_before=until)])
+    model.apply_changes(
+        [
+            collection(
+                "r", 1, state=TaskState.QUEUED, error_code="spotify.rate_limited", not_before=until
+            )
+        ]
+    )
 
     assert model.rate_limit_until() == until
     assert model.rate_limit_until(now=until + 1) is None
@@ -233,10 +278,12 @@ def test_rate_limit_until_from_waiting_task(model: TaskModel) -> None:
 
 def test_total_speed_sums_running(model: TaskModel) -> None:
     model.apply_changes(playlist_batch(3))
-    model.apply_changes([
-        track("t1", "p", 1, 2, state=TaskState.RUNNING, speed=1000.0),
-        track("t2", "p", 2, 3, state=TaskState.RUNNING, speed=500.0),
-    ])
+    model.apply_changes(
+        [
+            track("t1", "p", 1, 2, state=TaskState.RUNNING, speed=1000.0),
+            track("t2", "p", 2, 3, state=TaskState.RUNNING, speed=500.0),
+        ]
+    )
     model.apply_changes([track("t2", "p", 2, 3, state=TaskState.DONE, speed=500.0)])
 
     assert model.total_speed() == 1000.0
@@ -249,7 +296,9 @@ def test_ten_thousand_rows_load_and_update(model: TaskModel) -> None:
     for collection_index in range(100):
         seq += 1
         parent_id = f"p{collection_index}"
-        tasks.append(collection(parent_id, seq, child_count=99, title=f"Playlist {collection_index}"))
+        tasks.append(
+            collection(parent_id, seq, child_count=99, title=f"Playlist {collection_index}")
+        )
         for position in range(1, 100):
             seq += 1
             tasks.append(track(f"{parent_id}t{position}", parent_id, position, seq))
@@ -257,11 +306,12 @@ def test_ten_thousand_rows_load_and_update(model: TaskModel) -> None:
 
     started = time.perf_counter()
     for start in range(0, len(tasks), 2000):
-        model.apply_changes(tasks[start:start + 2000])
+        model.apply_changes(tasks[start : start + 2000])
     load_s = time.perf_counter() - started
 
-    updates = [replace(task, state=TaskState.RUNNING, progress=0.3, speed=1e6)
-               for task in tasks[1:9]]
+    updates = [
+        replace(task, state=TaskState.RUNNING, progress=0.3, speed=1e6) for task in tasks[1:9]
+    ]
     started = time.perf_counter()
     for _ in range(10):
         model.apply_changes(updates)
@@ -275,13 +325,15 @@ def test_ten_thousand_rows_load_and_update(model: TaskModel) -> None:
 
 
 def test_filter_shows_matching_tracks(model: TaskModel) -> None:
-    model.apply_changes([
-        collection("p", 1, child_count=3),
-        track("t1", "p", 1, 2, state=TaskState.DONE),
-        track("t2", "p", 2, 3, state=TaskState.FAILED, error_code="fs.disk_full"),
-        track("t3", "p", 3, 4, state=TaskState.FAILED, error_code=NEEDS_REVIEW),
-        track("s1", None, None, 5, state=TaskState.RUNNING, title="Solo"),
-    ])
+    model.apply_changes(
+        [
+            collection("p", 1, child_count=3),
+            track("t1", "p", 1, 2, state=TaskState.DONE),
+            track("t2", "p", 2, 3, state=TaskState.FAILED, error_code="fs.disk_full"),
+            track("t3", "p", 3, 4, state=TaskState.FAILED, error_code=NEEDS_REVIEW),
+            track("s1", None, None, 5, state=TaskState.RUNNING, title="Solo"),
+        ]
+    )
     proxy = TaskFilterProxy()
     proxy.setSourceModel(model)
 
@@ -290,7 +342,9 @@ def test_filter_shows_matching_tracks(model: TaskModel) -> None:
         for row in range(proxy.rowCount()):
             parent = proxy.index(row, 0)
             rows.append(parent.data())
-            rows += [proxy.index(child, 0, parent).data() for child in range(proxy.rowCount(parent))]
+            rows += [
+                proxy.index(child, 0, parent).data() for child in range(proxy.rowCount(parent))
+            ]
         return rows
 
     assert shown() == ["Evening Mix", "Song 1", "Song 2", "Song 3", "Solo"]
@@ -308,11 +362,13 @@ def test_filter_shows_matching_tracks(model: TaskModel) -> None:
 
 
 def test_sort_by_progress_numbers(model: TaskModel) -> None:
-    model.apply_changes([
-        track("a", None, None, 1, state=TaskState.RUNNING, progress=0.9, title="A"),
-        track("b", None, None, 2, state=TaskState.RUNNING, progress=0.1, title="B"),
-        track("c", None, None, 3, state=TaskState.RUNNING, progress=0.5, title="C"),
-    ])
+    model.apply_changes(
+        [
+            track("a", None, None, 1, state=TaskState.RUNNING, progress=0.9, title="A"),
+            track("b", None, None, 2, state=TaskState.RUNNING, progress=0.1, title="B"),
+            track("c", None, None, 3, state=TaskState.RUNNING, progress=0.5, title="C"),
+        ]
+    )
     proxy = TaskFilterProxy()
     proxy.setSourceModel(model)
 
@@ -322,8 +378,14 @@ def test_sort_by_progress_numbers(model: TaskModel) -> None:
 
 
 def test_match_column_shows_confidence(model: TaskModel) -> None:
-    candidate = MatchCandidate(url="https://music.youtube.com/watch?v=x", title="Sunburst",
-                               channel="Tobu", duration_s=189.0, provider="ytmusic", confidence=0.934)
+    candidate = MatchCandidate(
+        url="https://music.youtube.com/watch?v=x",
+        title="Sunburst",
+        channel="Tobu",
+        duration_s=189.0,
+        provider="ytmusic",
+        confidence=0.934,
+    )
     model.apply_changes([track("t", None, None, 1, state=TaskState.DONE, match=candidate)])
 
     assert model.index(0, Column.MATCH).data() == "93 %"

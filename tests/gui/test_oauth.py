@@ -17,7 +17,7 @@ from spotdesk.gui import oauth
 
 
 class FakeAccounts:
-    """Spotify's accounts service on loopback: /api/token answers one fixed token."""
+    """Spotify's accounts service on loopback: /api/token returns one fixed token."""
 
     def __init__(self) -> None:
         self.token_requests: list[dict[str, str]] = []
@@ -28,8 +28,14 @@ class FakeAccounts:
                 length = int(self.headers["Content-Length"])
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 accounts.token_requests.append(form)
-                body = json.dumps({"access_token": "access-1", "refresh_token": "refresh-1",
-                                   "expires_in": 3600, "scope": " ".join(oauth.SCOPES)}).encode()
+                body = json.dumps(
+                    {
+                        "access_token": "access-1",
+                        "refresh_token": "refresh-1",
+                        "expires_in": 3600,
+                        "scope": " ".join(oauth.SCOPES),
+                    }
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

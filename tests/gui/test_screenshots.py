@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
@@ -41,7 +40,8 @@ def xvfb_display() -> Iterator[str]:
     # -displayfd makes Xvfb pick a free display number and write it to the pipe.
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,), stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
     )
     os.close(write_end)
     with os.fdopen(read_end) as pipe:
@@ -65,7 +65,11 @@ def screenshots(xvfb_display: str, compiled_translations) -> dict:
     environment.pop("WAYLAND_DISPLAY", None)
     done = subprocess.run(
         [sys.executable, "-m", "tests.gui.screenshot_app", str(SCREENSHOTS)],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -186,7 +186,9 @@ def test_check_store_reports_unreachable_mongodb() -> None:
 
 
 def test_test_button_runs_off_ui_thread(qtbot) -> None:
-    dialog = SettingsDialog(Settings(store_uri="mongodb://127.0.0.1:9/x?serverSelectionTimeoutMS=300"))
+    dialog = SettingsDialog(
+        Settings(store_uri="mongodb://127.0.0.1:9/x?serverSelectionTimeoutMS=300")
+    )
     qtbot.addWidget(dialog)
 
     with qtbot.waitSignal(dialog.store_checked, timeout=20_000) as blocker:

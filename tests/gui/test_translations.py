@@ -44,8 +44,9 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str],
     """Run lupdate over the GUI sources into a fresh file."""
     target = tmp_path_factory.mktemp("lupdate") / "fresh.ts"
     sources = sorted(str(path) for path in GUI_DIR.glob("*.py"))
-    subprocess.run(["pyside6-lupdate", *sources, "-ts", str(target)], check=True,
-                   capture_output=True, cwd=ROOT)
+    subprocess.run(
+        ["pyside6-lupdate", *sources, "-ts", str(target)], check=True, capture_output=True, cwd=ROOT
+    )
     return messages(target)
 
 
@@ -62,8 +63,11 @@ def test_lupdate_sees_every_tr_call(extracted) -> None:
 
 
 def test_no_unfinished_or_obsolete_entries(committed) -> None:
-    unfinished = [key for key, message in committed.items()
-                  if message.find("translation").get("type") in ("unfinished", "obsolete", "vanished")]
+    unfinished = [
+        key
+        for key, message in committed.items()
+        if message.find("translation").get("type") in ("unfinished", "obsolete", "vanished")
+    ]
 
     assert unfinished == []
 
@@ -76,8 +80,10 @@ def test_every_translation_non_empty(committed) -> None:
 
 def test_placeholders_kept_in_translation(committed) -> None:
     broken = [
-        key for key, message in committed.items()
-        if sorted(PLACEHOLDER.findall(key[1])) != sorted(PLACEHOLDER.findall(translation_text(message)))
+        key
+        for key, message in committed.items()
+        if sorted(PLACEHOLDER.findall(key[1]))
+        != sorted(PLACEHOLDER.findall(translation_text(message)))
     ]
 
     assert broken == []
@@ -86,16 +92,22 @@ def test_placeholders_kept_in_translation(committed) -> None:
 def test_translations_are_chinese(committed) -> None:
     # Brand names and format strings may stay Latin; sentences must not.
     latin_only = [
-        key for key, message in committed.items()
-        if len(PLACEHOLDER.sub("", key[1]).split()) > 2 and not re.search(r"[\u4e00-\u9fff]", translation_text(message))
+        key
+        for key, message in committed.items()
+        if len(PLACEHOLDER.sub("", key[1]).split()) > 2
+        and not re.search(r"[\u4e00-\u9fff]", translation_text(message))
     ]
 
     assert latin_only == []
 
 
 def test_accelerators_kept(committed) -> None:
-    lost = [key for key, message in committed.items()
-            if re.search(r"&[A-Za-z]", key[1]) and not re.search(r"\(&[A-Z]\)", translation_text(message))]
+    lost = [
+        key
+        for key, message in committed.items()
+        if re.search(r"&[A-Za-z]", key[1])
+        and not re.search(r"\(&[A-Z]\)", translation_text(message))
+    ]
 
     assert lost == []
 
@@ -110,7 +122,10 @@ def test_chinese_installed_translates(qapp) -> None:
         assert translations.install("zh_CN") == "zh_CN"
         assert QCoreApplication.translate("ErrorText", "Downloading") == "正在下载"
         assert describe_error("fs.disk_full", None) == "磁盘已满。请腾出空间后重试。"
-        assert QCoreApplication.translate("StatusBar", "Workers: %n running", "", 3) == "工作进程：3 个运行中"
+        assert (
+            QCoreApplication.translate("StatusBar", "Workers: %n running", "", 3)
+            == "工作进程：3 个运行中"
+        )
     finally:
         translations.install("en")
     assert QCoreApplication.translate("ErrorText", "Downloading") == "Downloading"
@@ -145,8 +160,15 @@ def test_language_choice(setting: str, system: str, expected: str) -> None:
 
 
 def test_every_known_error_code_has_sentence() -> None:
-    codes = {"fetch.bot_check", "spotify.rate_limited", "match.needs_review", "ffmpeg.missing",
-             "fs.disk_full", "link.invalid", "store.unavailable"}
+    codes = {
+        "fetch.bot_check",
+        "spotify.rate_limited",
+        "match.needs_review",
+        "ffmpeg.missing",
+        "fs.disk_full",
+        "link.invalid",
+        "store.unavailable",
+    }
 
     assert codes <= set(ERROR_SENTENCES)
 

@@ -31,7 +31,8 @@ def test_progress_ring_fills_clockwise(qapp) -> None:
     # The ring starts at 12 o'clock: the right edge is filled at 50 %, the left is not.
     right = ring_pixel(half, 61, 32)
     left = ring_pixel(half, 2, 32)
-    assert right.green() > 150 and right.red() < 100
+    assert right.green() > 150
+    assert right.red() < 100
     assert left.green() < 150 or left.alpha() < 200
 
 
@@ -66,19 +67,42 @@ def test_status_bar_mongodb_and_countdown(qtbot) -> None:
 
 
 def review_task() -> Task:
-    track = Track(id="0" * 22, title="Invisible", artists=["Julius Dreisig", "Zeus X Crona"],
-                  duration_ms=201015)
+    track = Track(
+        id="0" * 22,
+        title="Invisible",
+        artists=["Julius Dreisig", "Zeus X Crona"],
+        duration_ms=201015,
+    )
     candidates = [
-        MatchCandidate(url="https://www.youtube.com/watch?v=b", title="Invisible [NCS Release]",
-                       channel="NoCopyrightSounds", duration_s=203.0, provider="youtube",
-                       confidence=0.54, reasons=["title similar", "video upload"]),
-        MatchCandidate(url="https://music.youtube.com/watch?v=a", title="Invisible (Live)",
-                       channel="Julius Dreisig", duration_s=296.0, provider="ytmusic",
-                       confidence=0.58, reasons=["unrequested live version", "duration far off"]),
+        MatchCandidate(
+            url="https://www.youtube.com/watch?v=b",
+            title="Invisible [NCS Release]",
+            channel="NoCopyrightSounds",
+            duration_s=203.0,
+            provider="youtube",
+            confidence=0.54,
+            reasons=["title similar", "video upload"],
+        ),
+        MatchCandidate(
+            url="https://music.youtube.com/watch?v=a",
+            title="Invisible (Live)",
+            channel="Julius Dreisig",
+            duration_s=296.0,
+            provider="ytmusic",
+            confidence=0.58,
+            reasons=["unrequested live version", "duration far off"],
+        ),
     ]
-    return Task(id="t", kind=TaskKind.TRACK, state=TaskState.FAILED, link=track.url,
-                options=OutputOptions(folder="/m"), track=track, candidates=candidates,
-                error_code="match.needs_review")
+    return Task(
+        id="t",
+        kind=TaskKind.TRACK,
+        state=TaskState.FAILED,
+        link=track.url,
+        options=OutputOptions(folder="/m"),
+        track=track,
+        candidates=candidates,
+        error_code="match.needs_review",
+    )
 
 
 def test_match_dialog_ranks_candidates(qtbot) -> None:

@@ -53,13 +53,18 @@ def test_add_button_adds_link(window, store, qtbot) -> None:
 
 
 def test_invalid_input_says_why_and_stays(window, store, qtbot) -> None:
-    window.link_box.edit.setPlainText(f"{TRACK}\nhttps://open.spotify.com/episode/0Q86acNRm6V9GYx55SXKwf")
+    window.link_box.edit.setPlainText(
+        f"{TRACK}\nhttps://open.spotify.com/episode/0Q86acNRm6V9GYx55SXKwf"
+    )
 
     window.link_box.submit()
 
     qtbot.waitUntil(lambda: "Added" in window.link_box.feedback.text(), timeout=WAIT_MS)
     feedback = window.link_box.feedback.text()
-    assert window.link_box.edit.toPlainText() == "https://open.spotify.com/episode/0Q86acNRm6V9GYx55SXKwf"
+    assert (
+        window.link_box.edit.toPlainText()
+        == "https://open.spotify.com/episode/0Q86acNRm6V9GYx55SXKwf"
+    )
     assert "Added 1 link to" in feedback
     assert "Podcasts and episodes cannot be downloaded." in feedback
     assert queued_links(store) == [TRACK]
@@ -84,13 +89,23 @@ def test_same_link_twice_reported(window, store, qtbot) -> None:
 
 
 def drop_on(widget, mime: QMimeData) -> bool:
-    enter = QDragEnterEvent(QPoint(5, 5), Qt.DropAction.CopyAction, mime,
-                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        QPoint(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(widget, enter)
     if not enter.isAccepted():
         return False
-    drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
-                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(widget, drop)
     return True
 
@@ -274,7 +289,10 @@ def test_copy_link_puts_spotify_link(seeded, seeded_window) -> None:
 
     seeded_window.actions_.copy_link.trigger()
 
-    assert QGuiApplication.clipboard().text() == "https://open.spotify.com/track/0000000000000000000001"
+    assert (
+        QGuiApplication.clipboard().text()
+        == "https://open.spotify.com/track/0000000000000000000001"
+    )
 
 
 def test_pause_all_and_clear_finished(seeded, seeded_window, store, qtbot) -> None:
@@ -326,8 +344,9 @@ def test_store_progress_reaches_view(seeded, seeded_window, store, qtbot) -> Non
     from spotdesk.store.contract import ProgressUpdate
 
     running = store.get(seeded.running_ids[0])
-    store.report_progress(running.id, running.lease_token,
-                          ProgressUpdate(progress=0.9, speed=4_000_000.0))
+    store.report_progress(
+        running.id, running.lease_token, ProgressUpdate(progress=0.9, speed=4_000_000.0)
+    )
 
     qtbot.waitUntil(
         lambda: seeded_window.model.index_for_id(running.id, Column.SPEED).data() == "3.8 MB/s",
@@ -361,8 +380,9 @@ def test_failure_notification_without_tray(seeded, seeded_window, store, qtbot) 
     task = store.claim("test-worker", 60, kinds=[TaskKind.TRACK])
     store.fail(task.id, task.lease_token, SpotdeskError("Disk full.", code="fs.disk_full"))
 
-    qtbot.waitUntil(lambda: "1 track failed" in seeded_window.status.currentMessage(),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: "1 track failed" in seeded_window.status.currentMessage(), timeout=WAIT_MS
+    )
     assert "The disk is full." in seeded_window.status.currentMessage()
 
 
