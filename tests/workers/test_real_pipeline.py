@@ -120,11 +120,7 @@ def test_real_kill9_mid_download_recovers(
     assert len(second.of_kind("done")) == 1
     [placed] = audio_files(library)
     assert read_tags(placed)["title"] == "Test Tone"
-    left = leftovers(library)
-    if left:
-        # NOTE: the pipeline names temporary files at random and removes only its own, so
-        # the partial download of a killed process stays until someone deletes it.
-        pytest.xfail(f"a killed worker's temporary files stay behind: {left}")
+    assert leftovers(library) == []
 
 
 def test_real_sigstop_past_lease(
