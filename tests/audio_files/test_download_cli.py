@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -355,3 +356,42 @@ def test_real_matcher_picks_studio_version(
     tags = read_tags(Path(options.folder) / "Earth, Wind & Fire - Tone 3.mp3")
     assert tags["source_url"] == media.url("tone.webm")
     assert media.requests.get("long.m4a") is None
+
+
+def test_command_interrupt_leaves_nothing(
+    media: MediaServer, spotify: FakeSpotify, tmp_path: Path
+) -> None:
+    media.throttle(50_000)
+    track_id = spotify_data.synthetic_id("track", 1)
+    environment = {**os.environ, **spotify.env, **spotify.credential_env}
+    output = tmp_path / "music"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "spotdesk",
+            "download",
+            f"{media.url('long.m4a')}|spotify:track:{track_id}",
+            "-o",
+            str(output),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(path.name.endswith(".part") for path in output.glob(".spotdesk-*")):
+            assert time.monotonic() < deadline, "the download never started"
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.05)
+
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+
+    assert process.returncode == 1, stdout + stderr
+    assert "Interrupted" in stdout
+    assert files_in(output) == []
