@@ -22,7 +22,7 @@ from typing import IO, Any
 # The manager passes the store URI here instead of on the command line, where other
 # users of the machine could read a password in it.
 STORE_ENV = "SPOTDESK_WORKER_STORE"
-# Tests point this at a `module:callable` returning a stand-in for the pipeline; the
+# Tests point this at a `module:callable` that returns a stand-in for the pipeline. The
 # callable receives the ServiceUrls and the Settings. Unset, the real pipeline runs.
 PIPELINE_FACTORY_ENV = "SPOTDESK_WORKER_PIPELINE"
 
@@ -40,7 +40,7 @@ def positive_seconds(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m spotdesk.worker",
-        description="Run one spotdesk download worker; status goes to stdout as JSON lines.",
+        description="Run one spotdesk download worker. Status goes to stdout as JSON lines.",
     )
     parser.add_argument(
         "--store",
@@ -219,7 +219,7 @@ def stop_with_parent(worker: Any, poll_seconds: float = 1.0) -> None:
     """Stop `worker` once its parent (the manager) exits, even by SIGKILL.
 
     A process whose parent dies is re-parented, so a changed parent id means the manager
-    is gone and nobody would stop this worker any more.
+    is gone and no process is left to stop this worker.
     """
     parent = os.getppid()
     while not worker.stopping.is_set():

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class _Slot:
-    """One worker position; its process is replaced when it dies."""
+    """One worker position, whose process is replaced when it dies."""
 
     worker_id: str
     process: QProcess | None = None
@@ -60,8 +60,8 @@ class WorkerManager(QObject):
     worker_stopped = Signal(str, int)
     worker_crashed = Signal(str, str)
     # The event is a dict. It is declared as `object` so PySide6 passes the Python dict
-    # through: with `dict` (a QVariantMap), PySide6 6.12 crashed this process later with
-    # "deallocating True or False" after converting events that contain booleans.
+    # through. Declared as `dict` (a QVariantMap), PySide6 6.12 crashed this process later
+    # with "deallocating True or False" after converting events that contain booleans.
     status = Signal(str, object)
 
     def __init__(
@@ -94,7 +94,7 @@ class WorkerManager(QObject):
     # ---- public API -------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start the workers; calling it again while running does nothing."""
+        """Start the workers. Calling it again while running does nothing."""
         if self._running:
             return
         self._running = True
@@ -137,7 +137,7 @@ class WorkerManager(QObject):
         self._slots.clear()
 
     def set_count(self, count: int) -> None:
-        """Change the number of workers; extra ones stop gracefully, new ones start."""
+        """Change the number of workers. Extra ones stop gracefully and new ones start."""
         count = max(0, count)
         previous, self._count = self._count, count
         if not self._running:
