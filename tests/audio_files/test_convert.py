@@ -218,3 +218,17 @@ def test_convert_cancel_kills_ffmpeg(
 
     assert time.monotonic() - started < 5
     assert files_in(tmp_path) == []
+
+
+def test_imageio_ffmpeg_converts_and_probes(
+    no_cached_ffmpeg: None, tones: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ffmpeg.shutil, "which", lambda name: None)
+    assert "imageio_ffmpeg" in str(find_ffmpeg())
+
+    result = convert(tones["webm"], tmp_path / "out.bin", AudioFormat.OGG, 96)
+
+    assert result.source_codec == "opus"
+    assert not result.remuxed
+    assert probe(tones["webm"]).duration_s == pytest.approx(TONE_SECONDS, abs=0.1)
+    assert probe(tmp_path / "out.bin").codec == "vorbis"
