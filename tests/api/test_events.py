@@ -181,3 +181,22 @@ def test_stream_cap_rejects_extra_clients(tmp_path: Path, library: Path) -> None
     assert rejected.status_code == 503
     assert rejected.json()["error"]["code"] == "api.too_many_streams"
     assert rejected.headers["Retry-After"] == "10"
+
+
+def test_resume_across_many_batches(api: RunningApi) -> None:
+    with read_events(api.client) as reader:
+        start = reader.events[0].id
+    assert start is not None
+    links = [f"https://open.spotify.com/track/{index:022d}" for index in range(1, 601)]
+    ids = submit_ids(api, links[:300]) + submit_ids(api, links[300:])
+
+    with read_events(api.client, headers={"Last-Event-ID": start}) as reader:
+        reader.wait_for(
+            lambda events: len({e.data["id"] for e in events if e.event == "task"}) >= 600,
+            timeout=60,
+        )
+
+    received = [e.data["id"] for e in reader.events if e.event == "task"]
+    assert set(received) == set(ids)
+    assert received.index(ids[0]) < received.index(ids[-1])
+    assert len([e for e in reader.events if e.id is not None]) >= 3  # ready and two batches

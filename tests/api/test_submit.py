@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.api.conftest import RunningApi
@@ -268,3 +270,18 @@ def test_non_json_body_gets_400(api: RunningApi) -> None:
 
     assert response.status_code in (400, 422)
     assert response.json()["error"]["code"] in ("api.bad_request", "api.invalid_request")
+
+
+def test_concurrent_resubmission_makes_one_task(api: RunningApi) -> None:
+    def post() -> dict:
+        with httpx.Client(base_url=api.base_url, headers=api.client.headers) as client:
+            response = client.post(DOWNLOADS, json={"links": [ALBUM_LINK]})
+        assert response.status_code == 202, response.text
+        return response.json()["tasks"][0]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: post(), range(6)))
+
+    assert len({task["id"] for task in results}) == 1
+    assert sum(task["created"] for task in results) == 1
+    assert task_count(api) == 1

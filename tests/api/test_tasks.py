@@ -351,3 +351,15 @@ def test_huge_cursor_gets_400(api: RunningApi) -> None:
     response = api.client.get(DOWNLOADS, params={"cursor": "9" * 30})
 
     assert response.status_code == 400
+
+
+def test_filter_needs_review(api: RunningApi) -> None:
+    parent, children = collection(api, 2)
+    with api.store() as store:
+        fail(store, children[0], code="match.needs_review")
+        fail(store, children[1], code="fetch.unavailable")
+
+    waiting = api.client.get(DOWNLOADS, params={"needs_review": "true"}).json()["tasks"]
+
+    assert [task["id"] for task in waiting] == [children[0]]
+    assert waiting[0]["needs_review"] is True
