@@ -58,20 +58,32 @@ class SqliteStore(SqliteReading):
             self._conn = sqlite3.connect(
                 str(self.path), timeout=busy_timeout, isolation_level=None, check_same_thread=False
             )
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            # Memory-mapped reads and a page cache of up to 16 MiB keep claims on a queue of
-            # 100,000 tasks about as fast as on a small one (benchmarks/queue.md).
-            self._conn.execute("PRAGMA cache_size = -16384")
-            self._conn.execute("PRAGMA mmap_size = 268435456")
-            migrate(self._conn, str(self.path))
         except (OSError, sqlite3.Error) as error:
-            raise StoreUnavailable(
-                f"Cannot open the queue database {self.path}: {error}; check that the folder "
-                "exists and is writable.",
-                detail=repr(error),
-            ) from error
+            raise self._open_failed(error) from error
+        try:
+            self._prepare()
+        except BaseException as error:
+            self._conn.close()
+            if isinstance(error, sqlite3.Error):
+                raise self._open_failed(error) from error
+            raise
+
+    def _prepare(self) -> None:
+        self._conn.row_factory = sqlite3.Row
+        self._conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("PRAGMA synchronous = NORMAL")
+        # Memory-mapped reads and a page cache of up to 16 MiB keep claims on a queue of
+        # 100,000 tasks about as fast as on a small one (benchmarks/queue.md).
+        self._conn.execute("PRAGMA cache_size = -16384")
+        self._conn.execute("PRAGMA mmap_size = 268435456")
+        migrate(self._conn, str(self.path))
+
+    def _open_failed(self, error: OSError | sqlite3.Error) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"Cannot open the queue database {self.path}: {error}; check that the folder "
+            "exists and is writable.",
+            detail=repr(error),
+        )
 
     # ---- transactions ---------------------------------------------------------------------
 
@@ -175,11 +187,19 @@ class SqliteStore(SqliteReading):
         self, owner: str, lease_seconds: float, kinds: Sequence[TaskKind] | None = None
     ) -> Task | None:
         now = time.time()
+        kind_values = [kind.value for kind in kinds or ()]
+        with self._read() as conn:
+            # Idle workers poll often; a read first spares them the write lock.
+            if (
+                conn.execute(claim_subquery(len(kind_values)), [now, *kind_values]).fetchone()
+                is None
+            ):
+                return None
         with self._write() as conn:
             params: list[Any] = [owner, codec.new_token(), now + lease_seconds, now]
             params.append(self._next_change(conn))
             params.append(now)
-            params.extend(kind.value for kind in kinds or ())
+            params.extend(kind_values)
             row = conn.execute(
                 "UPDATE tasks SET state = 'running', owner = ?, lease_token = ?, lease_until = ?,"
                 " attempts = attempts + 1, updated_at = ?, change_seq = ?, cancel_requested = 0,"
