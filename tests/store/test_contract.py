@@ -997,3 +997,16 @@ def test_finished_collection_cancel_raises(store: Store, options: OutputOptions)
 
     with pytest.raises(InvalidTransition):
         store.request_cancel([parent_id])
+
+
+def test_idle_claims_change_nothing(store: Store, options: OutputOptions) -> None:
+    store.submit([track_task(options, "later", max_attempts=2)])
+    task = store.claim("w", LEASE)
+    assert task and task.lease_token
+    store.fail(task.id, task.lease_token, retryable())  # backed off: not claimable yet
+    cursor = store.changes_since(None).cursor
+
+    for _ in range(3):
+        assert store.claim("w", LEASE) is None
+
+    assert store.changes_since(None).cursor == cursor
