@@ -137,7 +137,7 @@ class MongoStore(MongoReading):
                 return Submitted(self._insert(new, seq), created=True)
             except DuplicateKeyError:
                 continue  # another process inserted the same key just now: read it back
-        raise SpotdeskError(
+        raise StoreError(
             f"Submitting {new.link} kept colliding with concurrent changes.", retryable=True
         )
 
@@ -254,7 +254,7 @@ class MongoStore(MongoReading):
                 return self._insert(child, seq)
             except DuplicateKeyError:
                 continue  # a concurrent insert took the key or the position: look again
-        raise SpotdeskError(
+        raise StoreError(
             f"Creating track {child.position} of {parent_id} kept colliding.", retryable=True
         )
 
