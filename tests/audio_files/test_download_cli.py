@@ -10,9 +10,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from spotdesk.audio.fetch import Downloaded, Fetcher
 from spotdesk.audio.match import MatchResult
 from spotdesk.audio.tags import read_tags
 from spotdesk.cli.download import download_links
@@ -31,6 +33,7 @@ from tests.audio_files.conftest import candidate, files_in
 from tests.fakes import spotify_data
 from tests.fakes.media_server import MediaServer
 from tests.fakes.spotify_api import FakeSpotify
+from tests.fakes.ytmusic import FakeYouTubeMusic, list_item, shelf_response
 
 ALBUM_ID = spotify_data.synthetic_id("album", 1)
 
@@ -395,3 +398,60 @@ def test_command_interrupt_leaves_nothing(
     assert process.returncode == 1, stdout + stderr
     assert "Interrupted" in stdout
     assert files_in(output) == []
+
+
+class LoopbackFetcher(Fetcher):
+    """A real yt-dlp fetcher that gets YouTube Music watch URLs from the media server.
+
+    The fake stands in for the audio YouTube would serve; yt-dlp still downloads it.
+    """
+
+    def __init__(self, media: MediaServer, files: dict[str, str]) -> None:
+        super().__init__()
+        self.media = media
+        self.files = files  # video id -> file name on the media server
+        self.requested: list[str] = []
+
+    def fetch(self, url: str, folder: Path, **kwargs: Any) -> Downloaded:
+        self.requested.append(url)
+        video_id = url.rsplit("v=", 1)[-1]
+        return super().fetch(self.media.url(self.files[video_id]), folder, **kwargs)
+
+
+def test_album_through_youtube_music_search(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
+    from spotdesk.audio.match import Matcher
+    from spotdesk.audio.ytmusic import YouTubeMusicProvider
+
+    ytmusic = FakeYouTubeMusic()
+    files = {}
+    for number, name in ((1, "tone.m4a"), (2, "tone.webm"), (3, "tone.mp3")):
+        video_id = f"toneVideo{number:02d}"
+        files[video_id] = name
+        song = list_item(video_id, f"Tone {number}", ["Earth, Wind & Fire"], "0:03", album="Tones")
+        ytmusic.add_response(
+            f"Earth, Wind & Fire Tone {number}", shelf_response("Songs", [song]), "songs"
+        )
+    ytmusic.start()
+    try:
+        fetcher = LoopbackFetcher(media, files)
+        pipeline = Pipeline(
+            ServiceUrls(),
+            matcher=Matcher([YouTubeMusicProvider(ytmusic.base_url)]),
+            fetcher=fetcher,
+        )
+        out, err = io.StringIO(), io.StringIO()
+        resolver = Resolver(spotify.service_urls(), spotify.credentials)
+
+        status = download_links(f"spotify:album:{ALBUM_ID}", options, resolver, pipeline, out, err)
+    finally:
+        ytmusic.stop()
+
+    assert status == 0, out.getvalue() + err.getvalue()
+    assert fetcher.requested == [
+        f"https://music.youtube.com/watch?v=toneVideo{n:02d}" for n in (1, 2, 3)
+    ]
+    tags = read_tags(Path(options.folder) / "Earth, Wind & Fire - Tone 2.mp3")
+    assert tags["source_url"] == "https://music.youtube.com/watch?v=toneVideo02"
+    assert tags["isrc"] == "QZFAK0000002"
