@@ -274,10 +274,12 @@ class SqliteStore(SqliteReading):
 
     def reap_expired(self) -> int:
         now = time.time()
+        expired = "SELECT * FROM tasks WHERE state = 'running' AND lease_until < ?"
+        with self._read() as conn:
+            if conn.execute(expired + " LIMIT 1", (now,)).fetchone() is None:
+                return 0  # the usual case, answered without the write lock
         with self._write() as conn:
-            rows = conn.execute(
-                "SELECT * FROM tasks WHERE state = 'running' AND lease_until < ?", (now,)
-            ).fetchall()
+            rows = conn.execute(expired, (now,)).fetchall()
             for row in rows:
                 fields = transitions.reap_fields(row, now)
                 self._set(
