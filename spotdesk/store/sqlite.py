@@ -277,7 +277,7 @@ class SqliteStore(SqliteReading):
         expired = "SELECT * FROM tasks WHERE state = 'running' AND lease_until < ?"
         with self._read() as conn:
             if conn.execute(expired + " LIMIT 1", (now,)).fetchone() is None:
-                return 0  # the usual case, answered without the write lock
+                return 0  # the usual case, handled without taking the write lock
         with self._write() as conn:
             rows = conn.execute(expired, (now,)).fetchall()
             for row in rows:
