@@ -15,6 +15,9 @@ from spotdesk.workers.playlists import list_children
 log = logging.getLogger(__name__)
 
 POLL_MS = 300
+# Consecutive worker crashes per worker, with no task claimed or finished in between,
+# after which `run_until_done` gives up instead of restarting workers forever.
+CRASH_LIMIT_PER_WORKER = 3
 
 
 class TaskTracker:
@@ -52,7 +55,7 @@ class TaskTracker:
         if self._on_change is not None:
             self._on_change(task)
 
-    def summary(self, interrupted: bool) -> dict[str, Any]:
+    def summary(self, interrupted: bool, aborted: str | None = None) -> dict[str, Any]:
         """Count track outcomes; a resolve task counts only when it failed."""
         counts = {
             "done": 0,
@@ -90,6 +93,7 @@ class TaskTracker:
         tracks = sum(1 for task in self._tasks.values() if task.kind is TaskKind.TRACK)
         return {
             "interrupted": interrupted,
+            "aborted": aborted,
             "tracks": tracks,
             **counts,
             "failures": failures,
@@ -109,9 +113,11 @@ def run_until_done(
 
     `on_change` receives each task (roots and children) whenever the store shows it
     changed. Ctrl+C (SIGINT) or SIGTERM stops the workers gracefully. Running tasks go
-    back to the queue for the next run, and the summary has ``interrupted`` set. Returns
-    counts of track outcomes (done, skipped, failed, needs_review, cancelled,
-    unfinished), the failures with their codes, and the output paths.
+    back to the queue for the next run, and the summary has ``interrupted`` set. When
+    the workers keep crashing or the queue cannot be read, the run stops and
+    ``aborted`` gives the reason. Returns counts of track outcomes (done, skipped,
+    failed, needs_review, cancelled, unfinished), the failures with their codes, and the
+    output paths.
     """
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
@@ -123,7 +129,26 @@ def run_until_done(
     tracker = TaskTracker(store, task_ids, on_change)
     manager = WorkerManager(store_uri, workers, worker_args=worker_args)
     stop = StopFlag()
+    aborted: list[str] = []
+    crashes = [0]
     loop = QEventLoop()
+
+    def abort(reason: str) -> None:
+        log.error("stopping the workers: %s", reason)
+        aborted.append(reason)
+        loop.quit()
+
+    def on_crash(worker_id: str, reason: str) -> None:
+        crashes[0] += 1
+        if crashes[0] >= CRASH_LIMIT_PER_WORKER * max(workers, 1) and not aborted:
+            abort(f"workers crashed {crashes[0]} times in a row; the last one: {reason}")
+
+    def on_status(worker_id: str, event: dict[str, Any]) -> None:
+        if event.get("event") in ("claimed", "done", "failed", "released"):
+            crashes[0] = 0
+
+    manager.worker_crashed.connect(on_crash)
+    manager.status.connect(on_status)
 
     def poll() -> None:
         if stop.is_set():
@@ -135,9 +160,7 @@ def run_until_done(
             log.warning("cannot read the queue, trying again: %s", error)
             return
         except StoreError as error:
-            log.error("reading the queue failed: %s", error)
-            stop.set("store error")
-            loop.quit()
+            abort(f"reading the queue failed: {error}")
             return
         if finished:
             loop.quit()
@@ -165,10 +188,12 @@ def run_until_done(
         log.info(
             "stopped before the tasks finished (%s); unfinished tasks stay queued", stop.reason
         )
+    if aborted:
+        log.info("unfinished tasks stay queued for the next run")
     try:
         tracker.poll()
     except StoreError as error:
         log.warning("cannot read the final task states: %s", error)
     finally:
         store.close()
-    return tracker.summary(interrupted=stop.is_set())
+    return tracker.summary(interrupted=stop.is_set(), aborted=aborted[0] if aborted else None)

@@ -109,6 +109,9 @@ class WorkerManager(QObject):
         Workers get SIGTERM and hand their running tasks back to the queue. A worker still
         alive after `timeout_ms` is killed, and its task returns to the queue when its
         lease expires.
+
+        NOTE: on Windows `QProcess.terminate()` posts WM_CLOSE, which a console worker
+        does not handle, so there every worker is killed after the timeout.
         """
         self._running = False
         self._watchdog.stop()

@@ -31,6 +31,7 @@ def test_run_until_done_summary(
     summary = run_until_done(store_uri, task_ids, 2, changed.append, worker_args=FAST_WORKERS)
 
     assert summary["interrupted"] is False
+    assert summary["aborted"] is None
     assert summary["tracks"] == 4
     assert summary["done"] == 1
     assert summary["needs_review"] == 1
@@ -179,3 +180,20 @@ def _is_zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except OSError:
         return True
+
+
+def test_run_until_done_aborts_crash_loop(
+    qapp, worker_env, store: Store, store_uri: str, submit_tracks
+) -> None:
+    [task_id] = submit_tracks(1)
+
+    started = time.monotonic()
+    summary = run_until_done(
+        store_uri, [task_id], 1, worker_args=("--pipeline", "tests.workers.missing:build")
+    )
+
+    assert time.monotonic() - started < 20
+    assert summary["interrupted"] is False
+    assert "crashed 3 times in a row" in summary["aborted"]
+    assert summary["unfinished"] == 1
+    assert store.get(task_id).state is TaskState.QUEUED
