@@ -147,6 +147,7 @@ async def _frames(
         yield _encode_batch(first, collection)
     last_sent = time.monotonic()
     batch_full = len(first.tasks) + len(first.removed_ids) >= BATCH_SIZE
+    failing = False
 
     while not shutdown.is_set():
         if await request.is_disconnected():
@@ -158,10 +159,16 @@ async def _frames(
         try:
             changes = await backend.call(_changes, cursor, BATCH_SIZE)
         except SpotdeskError as error:
-            log.warning("event stream cannot read the store: %s (%s)", error, error.code)
-            yield _frame("error", {"code": error.code, "message": error.message})
+            # One log line and one `error` event per outage, not one per retry.
+            if not failing:
+                log.warning("event stream cannot read the store: %s (%s)", error, error.code)
+                yield _frame("error", {"code": error.code, "message": error.message})
+                failing = True
             await _wait(shutdown, ERROR_BACKOFF_SECONDS)
             continue
+        if failing:
+            log.info("event stream reads the store again")
+            failing = False
 
         batch_full = len(changes.tasks) + len(changes.removed_ids) >= BATCH_SIZE
         if changes.tasks or changes.removed_ids:

@@ -6,11 +6,13 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from spotdesk.model import OutputOptions
 from tests.api.conftest import TOKEN, RunningApi, serve
 from tests.api.helpers import ALBUM_LINK, TRACK_LINKS, add_tracks, report_download
 from tests.api.sse import read_events, task_events
+from tests.fakes.mongo import start_mongo_server
 
 DOWNLOADS = "/api/v1/downloads"
 
@@ -200,3 +202,31 @@ def test_resume_across_many_batches(api: RunningApi) -> None:
     assert set(received) == set(ids)
     assert received.index(ids[0]) < received.index(ids[-1])
     assert len([e for e in reader.events if e.id is not None]) >= 3  # ready and two batches
+
+
+@pytest.mark.mongo
+def test_stream_survives_store_outage(tmp_path: Path, library: Path) -> None:
+    mongo = start_mongo_server(tmp_path / "mongo")
+    if mongo.external_uri:
+        mongo.stop()
+        pytest.skip("an external MongoDB server cannot be stopped by the tests")
+    server, thread = serve(mongo.database_uri("outage"), library)
+    url = f"http://127.0.0.1:{server.bound_port}"
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    try:
+        with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+            with read_events(client) as reader:
+                mongo.stop()
+                reader.wait_for(lambda events: any(e.event == "error" for e in events), 60)
+                mongo.start()
+                response = client.post(DOWNLOADS, json={"links": TRACK_LINKS[:1]})
+                assert response.status_code == 202, response.text
+                task_id = response.json()["tasks"][0]["id"]
+                reader.wait_for(lambda events: bool(task_events(events, task_id)), 60)
+    finally:
+        thread.stop()
+        mongo.stop()
+
+    errors = [e for e in reader.events if e.event == "error"]
+    assert len(errors) == 1
+    assert errors[0].data["code"] == "store.unavailable"
