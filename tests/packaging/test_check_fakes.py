@@ -85,3 +85,16 @@ def test_fake_track_has_expected_title(fakes: dict[str, str]) -> None:
         track = json.loads(response.read())
     assert track["name"] == fakes["CHECK_TITLE"]
     assert urlsplit(track["album"]["images"][0]["url"]).hostname == "127.0.0.1"
+
+
+def test_servers_stop_after_lifetime(tmp_path: Path) -> None:
+    env_file = tmp_path / "fakes.env"
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), str(env_file), "--lifetime", "0.5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert env_file.is_file()
+    assert "lifetime of 0 s is over" in result.stdout
