@@ -158,6 +158,8 @@ def download_links(
         return EXIT_USAGE
 
     summary = DownloadSummary()
+    for error in parsed.errors:
+        summary.add(Outcome(error.text, "failed", error.message, code=error.code))
     jobs: list[tuple[Resolution, str | None]] = []
     manual_links = [(pair.link, pair.audio_url) for pair in parsed.pairs]
     for link, audio_url in [(link, None) for link in parsed.links] + manual_links:
@@ -234,7 +236,10 @@ def download_track(
     else:
         for warning in result.warnings:
             log.warning("%s: %s", label, warning)
-        outcome = Outcome(label, result.status, result.message, path=result.output_path)
+        message = result.message
+        if result.status == "needs_review" and result.match is not None:
+            message += f" Best candidate: {result.match.title} <{result.match.url}>."
+        outcome = Outcome(label, result.status, message, path=result.output_path)
     display.finish_track(outcome)
     return outcome
 

@@ -146,6 +146,7 @@ def test_one_failure_never_stops_others(
     assert "failed        Earth, Wind & Fire - Tone 2: " in out
     assert "[fetch.http_403]" in out
     assert "needs review  Earth, Wind & Fire - Tone 3" in out
+    assert f"Best candidate: Test Tone <{media.url('tone.mp3')}>." in out
     playlist = (Path(options.folder) / "Tones.m3u8").read_text(encoding="utf-8")
     assert "Tone 1" in playlist
     assert "Tone 2" not in playlist
@@ -189,6 +190,19 @@ def test_unknown_link_fails_with_reason(spotify: FakeSpotify, options: OutputOpt
     assert status == 1
     assert "failed 1" in out
     assert missing in err
+
+
+def test_invalid_link_beside_valid_fails(
+    media: MediaServer, spotify: FakeSpotify, options: OutputOptions
+) -> None:
+    track_id = spotify_data.synthetic_id("track", 1)
+    text = f"{media.url('tone.m4a')}|spotify:track:{track_id} https://open.spotify.com/track/short"
+
+    status, out, err = run_download(text, options, spotify, TitleMatcher({}))
+
+    assert status == 1
+    assert "Downloaded 1, skipped 0, needs review 0, failed 1" in out
+    assert "https://open.spotify.com/track/short" in err
 
 
 def test_invalid_text_is_usage_error(spotify: FakeSpotify, options: OutputOptions) -> None:
