@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -112,13 +113,33 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     if not window.tray.available:
         app.setQuitOnLastWindowClosed(True)
     app.aboutToQuit.connect(window.shutdown)
+    signal_timer = _quit_on_signals(app)
     window.show()
     window.start()
     desktop.run_first_run_guide()
     log.info("spotdesk %s window open", __version__)
     with loop:
         loop.run_until_complete(_until_quit(app))
+    signal_timer.stop()
+    log.info("spotdesk window closed")
     return 0
+
+
+def _quit_on_signals(app: QApplication) -> QTimer:
+    """Quit cleanly on SIGINT and SIGTERM (Ctrl+C, logout), so workers stop gracefully."""
+
+    def request_quit(signum: int, frame: object) -> None:
+        log.info("received signal %d; quitting", signum)
+        app.quit()
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, request_quit)
+    # Python runs signal handlers between bytecodes only, and an idle Qt loop runs none;
+    # this timer gives the interpreter a turn four times a second.
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return timer
 
 
 async def _until_quit(app: QApplication) -> None:

@@ -1,0 +1,72 @@
+"""`spotdesk` with no arguments opens the app, and SIGTERM stops it and its workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from spotdesk.config import config_dir
+from tests.gui.conftest import ROOT
+
+START_TIMEOUT_S = 60
+
+
+def read_lines(stream, lines: queue.Queue[str]) -> None:
+    for line in stream:
+        lines.put(line)
+
+
+@pytest.mark.slow
+def test_bare_command_opens_and_quits_cleanly(music_dir: Path) -> None:
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.json").write_text(
+        json.dumps({"first_run_done": True, "workers": 1, "output_dir": str(music_dir)})
+    )
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spotdesk", "-v"],
+        cwd=ROOT,
+        env=environment,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=read_lines, args=(process.stderr, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not any("started worker" in line for line in seen):
+            assert time.monotonic() < deadline, "".join(seen)
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                assert process.poll() is None, "".join(seen)
+
+        # A worker still importing when SIGTERM comes dies from it; give it time to start.
+        time.sleep(3)
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    time.sleep(0.2)
+    while not lines.empty():
+        seen.append(lines.get())
+    output = "".join(seen)
+
+    assert status == 0, output
+    assert "window open" in output
+    assert "stopped with exit status" in output
+    assert "spotdesk window closed" in output
