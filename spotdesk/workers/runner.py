@@ -154,6 +154,7 @@ class TaskRunner:
         """
         extra = {"worker": self._worker_id, "task": task.id}
         try:
+            control.check()  # a stop requested during the claim ends the task at once
             if task.kind is TaskKind.RESOLVE:
                 self._resolve(task, control)
             else:
@@ -280,7 +281,12 @@ class TaskRunner:
         self._events.emit(protocol.RELEASED, task=task.id, state=state.value, reason=reason)
 
     def _abandon(self, task: Task, control: TaskControl, reason: str) -> None:
-        """Give up a task whose lease is (or may be) lost; the pipeline placed nothing."""
+        """Give up a task whose lease is (or may be) lost.
+
+        The pipeline places nothing once `check()` raises. A lease lost after placing (at
+        the final `complete` write) leaves the file, and the next attempt skips the track
+        as already in the library.
+        """
         log.warning(
             "abandoning the task: %s", reason, extra={"worker": self._worker_id, "task": task.id}
         )
