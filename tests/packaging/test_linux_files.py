@@ -102,3 +102,12 @@ def test_metainfo_validates() -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_metainfo_screenshots_are_in_repository() -> None:
+    root = ElementTree.parse(METAINFO).getroot()
+    images = [image.text or "" for image in root.iter("image")]
+    assert images
+    for url in images:
+        name = url.rsplit("/docs/", 1)[1]
+        assert (LINUX.parents[1] / "docs" / name).is_file(), url
