@@ -647,6 +647,10 @@ Free software under the GNU GPL, version 3 or later.</source>
         <source>{marker}, not requested</source>
         <translation>{marker}（非所需版本）</translation>
     </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
 </context>
 <context>
     <name>Notifier</name>

@@ -165,7 +165,8 @@ class MatchDialog(QDialog):
             self.candidates.resizeColumnToContents(column)
 
     def _item(self, candidate: MatchCandidate) -> QTreeWidgetItem:
-        reasons = ", ".join(reason_text(reason) for reason in candidate.reasons)
+        separator = QCoreApplication.translate("MatchReason", ", ")
+        reasons = separator.join(reason_text(reason) for reason in candidate.reasons)
         item = QTreeWidgetItem(
             [
                 candidate.title,
