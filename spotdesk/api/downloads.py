@@ -16,6 +16,7 @@ from .errors import ApiError
 from .schemas import (
     EXAMPLE_TASK_ID,
     ActionResult,
+    ChooseMatchRequest,
     ErrorResponse,
     Problem,
     RemoveResult,
@@ -243,6 +244,32 @@ def _register_action(action: Action) -> None:
 
 for _action in ("cancel", "pause", "resume", "retry"):
     _register_action(_action)  # type: ignore[arg-type]
+
+
+@router.post(
+    "/{task_id}/match",
+    status_code=202,
+    response_model=ActionResult,
+    summary="Choose a match for a track",
+    name="choose_match",
+    responses=_ERRORS | _NOT_FOUND | _CONFLICT | {
+        422: {"model": ErrorResponse, "description": "The URL is not http(s)."}
+    },
+)
+async def choose_match(task_id: TaskId, body: ChooseMatchRequest, request: Request) -> ActionResult:
+    """Queue a failed or cancelled track again to download the given audio without
+    searching, which resolves a task with `needs_review`. Collections get 409."""
+
+    def run(store: Store, service: Service) -> ActionResult:
+        affected = service.choose_match(task_id, body.url)
+        task = store.get(task_id)
+        return ActionResult(
+            id=task_id, action="match", affected_ids=affected, task=task_summary(task.to_dict())
+        )
+
+    result: ActionResult = await _backend(request).call(run)
+    log.info("API chose a match for task %s", task_id)
+    return result
 
 
 @router.delete(

@@ -136,6 +136,14 @@ class SubmitRequest(RequestModel):
     )
 
 
+class ChooseMatchRequest(RequestModel):
+    url: Annotated[StrictStr, Field(min_length=1, max_length=MAX_LINK_LENGTH)] = Field(
+        description="The http(s) address of the audio to download instead of searching, "
+        "usually one of the task's `candidates`.",
+        examples=["https://music.youtube.com/watch?v=dQw4w9WgXcQ"],
+    )
+
+
 class SubmittedTask(ApiModel):
     link: str = Field(description="The normalised link the task was created for.")
     id: str = Field(description="Task id.", examples=[EXAMPLE_TASK_ID])

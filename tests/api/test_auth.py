@@ -27,6 +27,7 @@ PROTECTED = [
     ("POST", f"/api/v1/downloads/{TASK}/pause"),
     ("POST", f"/api/v1/downloads/{TASK}/resume"),
     ("POST", f"/api/v1/downloads/{TASK}/retry"),
+    ("POST", f"/api/v1/downloads/{TASK}/match"),
     ("GET", "/api/v1/events"),
     ("GET", "/api/v1/stats"),
     ("GET", "/openapi.json"),

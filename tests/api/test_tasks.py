@@ -363,3 +363,46 @@ def test_filter_needs_review(api: RunningApi) -> None:
 
     assert [task["id"] for task in waiting] == [children[0]]
     assert waiting[0]["needs_review"] is True
+
+
+# ---- choosing a match ------------------------------------------------------------------
+
+CHOSEN = "https://music.youtube.com/watch?v=abcdefghijk"
+
+
+def test_choose_match_requeues_review(api: RunningApi) -> None:
+    parent, children = collection(api, 1)
+    with api.store() as store:
+        fail(store, children[0], code="match.needs_review")
+
+    response = api.client.post(f"{DOWNLOADS}/{children[0]}/match", json={"url": CHOSEN})
+
+    assert response.status_code == 202
+    assert response.json()["task"]["state"] == "queued"
+    detail = api.client.get(f"{DOWNLOADS}/{children[0]}").json()
+    assert detail["chosen_url"] == CHOSEN
+    assert detail["needs_review"] is False
+
+
+def test_choose_match_rejects_bad_requests(api: RunningApi) -> None:
+    parent, children = collection(api, 1)
+    with api.store() as store:
+        fail(store, children[0], code="match.needs_review")
+    match = f"{DOWNLOADS}/{children[0]}/match"
+
+    not_http = api.client.post(match, json={"url": "file:///etc/passwd"})
+    on_collection = api.client.post(f"{DOWNLOADS}/{parent}/match", json={"url": CHOSEN})
+    unknown = api.client.post(f"{DOWNLOADS}/{UNKNOWN_ID}/match", json={"url": CHOSEN})
+
+    assert not_http.status_code == 422
+    assert on_collection.status_code == 409
+    assert unknown.status_code == 404
+    assert state_of(api, children[0]) == "failed"
+
+
+def test_choose_match_on_queued_track_gets_409(api: RunningApi) -> None:
+    parent, children = collection(api, 1)
+
+    response = api.client.post(f"{DOWNLOADS}/{children[0]}/match", json={"url": CHOSEN})
+
+    assert response.status_code == 409
