@@ -116,7 +116,7 @@ class WorkerManager(QObject):
         self._running = False
         self._watchdog.stop()
         processes = []
-        for slot in self._slots.values():
+        for slot in list(self._slots.values()):
             slot.retiring = True
             self._cancel_restart(slot)
             if (

@@ -7,8 +7,9 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from spotdesk.model import Task
 from spotdesk.store.contract import Store, StoreError, StoreUnavailable, redact_uri
 from spotdesk.workers import protocol
 from spotdesk.workers.lease import Heartbeat, StopFlag, TaskControl
@@ -154,7 +155,7 @@ class Worker:
             last_idle_heartbeat = time.monotonic()
         return 0
 
-    def _run_task(self, task: Any, runner: TaskRunner, heartbeat: Heartbeat) -> None:
+    def _run_task(self, task: Task, runner: TaskRunner, heartbeat: Heartbeat) -> None:
         extra = {"worker": self.config.worker_id, "task": task.id}
         log.info(
             "claimed %s task (attempt %d): %s",
