@@ -210,6 +210,11 @@ class BackendClient(QObject):
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """True while the backend thread runs (between `start` and `stop`)."""
+        return self._thread.isRunning()
+
     def call(
         self,
         name: str,
@@ -238,7 +243,7 @@ class BackendClient(QObject):
 
     def stop(self) -> None:
         """Stop polling, close the store and end the thread; waits at most 5 seconds."""
-        if not self._thread.isRunning():
+        if not self.running:
             return
         from PySide6.QtCore import QMetaObject, Qt
 

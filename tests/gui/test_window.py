@@ -406,3 +406,27 @@ def test_layout_persists(seeded, make_window, qtbot) -> None:
 
     assert second.view.columnWidth(Column.TITLE) == 333
     assert second.size().width() == 700
+
+
+def test_close_hides_to_tray_once_hinted(make_window, settings, qtbot) -> None:
+    from spotdesk.config import load_settings
+
+    settings.minimise_to_tray = True
+    window = make_window(settings)
+    window.tray.available = True  # the offscreen platform has no tray; act as if it had
+
+    window.close()
+
+    assert not window.isVisible()
+    assert window.backend.running  # still running in the tray
+    assert load_settings().tray_hint_shown
+    assert window.settings.tray_hint_shown
+
+
+def test_close_without_tray_shuts_down(make_window, settings) -> None:
+    settings.minimise_to_tray = True
+    window = make_window(settings)
+
+    window.close()
+
+    assert not window.backend.running
