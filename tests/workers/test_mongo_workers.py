@@ -62,3 +62,26 @@ def test_mongo_kill9_task_recovered(mongo_uri: str, library: Path, spawn, monkey
         assert placed == ["placements.log", "track0000.txt"]
     finally:
         store.close()
+
+
+def test_mongo_sigstop_past_lease(mongo_uri: str, library: Path, spawn, monkeypatch) -> None:
+    monkeypatch.setenv("SPOTDESK_TEST_PIPELINE_SECONDS", "2")
+    store = open_store(mongo_uri)
+    try:
+        [task_id] = [result.task_id for result in store.submit([track_task(library, 0)])]
+        stopped = spawn("stopped", "--lease", "2", "--idle-poll", "0.5", store=mongo_uri)
+        stopped.wait_for_event("progress", stage="downloading", timeout=60)
+        stopped.signal(signal.SIGSTOP)
+
+        other = spawn("other", "--lease", "2", "--idle-poll", "0.5", store=mongo_uri)
+        other.wait_for_event("claimed", task=task_id, timeout=60)
+        stopped.signal(signal.SIGCONT)
+
+        stopped.wait_for_event("abandoned", task=task_id, timeout=30)
+        wait_until(lambda: store.get(task_id).state is TaskState.DONE, 60, "task done")
+        assert stopped.of_kind("done") == []
+        assert len(other.of_kind("done")) == 1
+        placements = (library / "placements.log").read_text(encoding="utf-8").split()
+        assert placements == ["track0000", str(other.pid)]
+    finally:
+        store.close()
