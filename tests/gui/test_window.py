@@ -430,3 +430,53 @@ def test_close_without_tray_shuts_down(make_window, settings) -> None:
     window.close()
 
     assert not window.backend.running
+
+
+def test_store_outage_shown_then_recovered(qtbot, store_uri, settings) -> None:
+    from spotdesk.gui.app import app_icon
+    from spotdesk.gui.main_window import MainWindow
+    from spotdesk.store import open_store
+    from spotdesk.store.contract import StoreUnavailable
+
+    attempts: list[int] = []
+
+    def flaky_store():
+        attempts.append(1)
+        if len(attempts) <= 2:
+            raise StoreUnavailable("database is locked by another program")
+        return open_store(store_uri)
+
+    window = MainWindow(settings, store_uri, flaky_store, app_icon())
+    qtbot.addWidget(window)
+    window.start()
+    try:
+        qtbot.waitUntil(
+            lambda: window.status.store_label.text() == "Store unreachable, retrying",
+            timeout=WAIT_MS,
+        )
+        assert "The task database cannot be reached." in window.status.store_label.toolTip()
+        qtbot.waitUntil(lambda: window.model.loaded, timeout=WAIT_MS)
+        qtbot.waitUntil(
+            lambda: window.status.store_label.text() == "Store: embedded", timeout=WAIT_MS
+        )
+    finally:
+        window.shutdown()
+    assert len(attempts) == 3
+
+
+def test_finished_playlist_notified(seeded, seeded_window, store, qtbot) -> None:
+    from spotdesk.store.contract import Outcome
+
+    for task_id in seeded.track_ids:
+        task = store.get(task_id)
+        if task.state is TaskState.QUEUED:
+            store.request_cancel([task_id])
+    for task_id in seeded.running_ids:
+        task = store.get(task_id)
+        store.complete(task.id, task.lease_token, Outcome(output_path="/music/x.mp3"))
+
+    qtbot.waitUntil(
+        lambda: seeded_window.status.currentMessage().startswith(f"Finished: {PLAYLIST_NAME}"),
+        timeout=WAIT_MS,
+    )
+    assert "4 tracks downloaded" in seeded_window.status.currentMessage()
