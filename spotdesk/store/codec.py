@@ -146,3 +146,19 @@ def check_cursor_range(after: int, newest: int, pruned: int) -> None:
             f"The cursor {after} is older than the removals this store keeps; list the tasks "
             "again and follow the new cursor."
         )
+
+
+# Cursor numbers must fit the databases' signed 64-bit integers.
+_MAX_POSITION = 2**63 - 1
+
+
+def parse_position(text: str, cursor: str | None = None) -> int:
+    """Return the number in a cursor; raises `InvalidCursor` unless it is in 0..2**63-1."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= _MAX_POSITION:
+        shown = cursor if cursor is not None else text
+        raise InvalidCursor(f"Invalid cursor {shown!r}; pass a cursor this store returned.")
+    return number

@@ -15,7 +15,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 from spotdesk.model import NEEDS_REVIEW, Task, TaskKind, TaskState
 
 from . import codec
-from .contract import Changes, DayStats, InvalidCursor, Store, TaskFilter, TaskNotFound, TaskPage
+from .contract import Changes, DayStats, Store, TaskFilter, TaskNotFound, TaskPage
 from .mongo_support import ChangeCursor, ServerClock, translated
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,7 @@ class MongoReading(Store):
     ) -> TaskPage:
         query = _filter_query(filter or TaskFilter())
         if cursor is not None:
-            try:
-                query["seq"] = {"$gt": int(cursor)}
-            except ValueError:
-                raise InvalidCursor(
-                    f"Invalid cursor {cursor!r}; pass a cursor this store returned."
-                ) from None
+            query["seq"] = {"$gt": codec.parse_position(cursor)}
         docs = list(self._tasks.find(query).sort("seq", 1).limit(limit + 1))
         more = len(docs) > limit
         docs = docs[:limit]

@@ -14,6 +14,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
 
+from .codec import parse_position
 from .contract import InvalidCursor, SchemaTooNew, StoreError, StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -141,17 +142,18 @@ class ChangeCursor:
 
     @classmethod
     def decode(cls, text: str) -> ChangeCursor:
-        try:
-            head, _, tail = text.partition(":")
-            gaps: dict[int, float] = {}
-            for item in filter(None, tail.split(",")):
-                number, _, seen = item.partition("@")
-                gaps[int(number)] = float(seen)
-            return cls(int(head), gaps)
-        except ValueError:
-            raise InvalidCursor(
-                f"Invalid cursor {text!r}; pass a cursor this store returned."
-            ) from None
+        head, _, tail = text.partition(":")
+        gaps: dict[int, float] = {}
+        for item in filter(None, tail.split(",")):
+            number, _, seen = item.partition("@")
+            try:
+                first_missed = float(seen)
+            except ValueError:
+                raise InvalidCursor(
+                    f"Invalid cursor {text!r}; pass a cursor this store returned."
+                ) from None
+            gaps[parse_position(number, text)] = first_missed
+        return cls(parse_position(head, text), gaps)
 
     def advance(self, seen: Iterable[int], last: int, now: float) -> ChangeCursor:
         """Return the cursor after reading the changes numbered `seen`, up to `last`."""

@@ -7,7 +7,7 @@ from typing import Any
 from spotdesk.model import NEEDS_REVIEW, Task, TaskKind, TaskState
 
 from . import codec
-from .contract import Changes, InvalidCursor, TaskFilter, TaskNotFound, TaskPage
+from .contract import Changes, TaskFilter, TaskNotFound, TaskPage
 from .sqlite_catalog import SqliteCatalog
 
 
@@ -27,7 +27,7 @@ class SqliteReading(SqliteCatalog):
         where, params = _filter_sql(filter or TaskFilter())
         if cursor is not None:
             where.append("seq > ?")
-            params.append(_parse_cursor(cursor))
+            params.append(codec.parse_position(cursor))
         sql = "SELECT * FROM tasks"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -44,7 +44,7 @@ class SqliteReading(SqliteCatalog):
             if cursor is None:
                 row = conn.execute("SELECT value FROM counters WHERE name = 'change'").fetchone()
                 return Changes([], [], str(row[0]))
-            after = _parse_cursor(cursor)
+            after = codec.parse_position(cursor)
             counters = dict(conn.execute("SELECT name, value FROM counters").fetchall())
             codec.check_cursor_range(after, int(counters["change"]), int(counters.get("pruned", 0)))
             rows = conn.execute(
@@ -104,12 +104,3 @@ def _filter_sql(task_filter: TaskFilter) -> tuple[list[str], list[Any]]:
         where.append(review if task_filter.needs_review else f"NOT {review}")
         params.append(NEEDS_REVIEW)
     return where, params
-
-
-def _parse_cursor(cursor: str) -> int:
-    try:
-        return int(cursor)
-    except ValueError:
-        raise InvalidCursor(
-            f"Invalid cursor {cursor!r}; pass a cursor this store returned."
-        ) from None

@@ -1010,3 +1010,11 @@ def test_idle_claims_change_nothing(store: Store, options: OutputOptions) -> Non
         assert store.claim("w", LEASE) is None
 
     assert store.changes_since(None).cursor == cursor
+
+
+@pytest.mark.parametrize("cursor", ["9" * 30, "-1", "1.5", "", "2:x@1", "2:3@y"])
+def test_out_of_range_cursors_raise(store: Store, cursor: str) -> None:
+    with pytest.raises(InvalidCursor):
+        store.list_tasks(cursor=cursor)
+    with pytest.raises(InvalidCursor):
+        store.changes_since(cursor)
