@@ -3,7 +3,7 @@
 A store is used by one thread at a time, so the backend keeps a pool of open stores, each
 with a `Service` over it. A call takes an idle store (or opens a new one when none is
 idle) and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
-`fn(store, service, ...)` on a pool thread. A slow database call then holds one thread
+`fn(store, service, ...)` on a pool thread. A slow database call then occupies one thread
 and one store, while the event loop keeps serving other requests and event streams.
 """
 

@@ -4,7 +4,7 @@ The stream polls `Store.changes_since` on the backend's thread pool, so waiting 
 hold no thread. Each change batch becomes one `task` event per changed task and one
 `removed` event per removed id. Only the last event of a batch carries an `id:` line,
 which is the store cursor after that batch. A client that reconnects with that id in
-`Last-Event-ID` receives every change after it, so nothing is missed; a client cut off
+`Last-Event-ID` receives every change after it, so nothing is missed. A client cut off
 in the middle of a batch gets that whole batch again (at-least-once delivery).
 """
 

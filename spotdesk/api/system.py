@@ -134,7 +134,7 @@ def _workers_health(owners: set[str], queued: bool, managed: int | None) -> Work
         return WorkersHealth(
             ok=False,
             seen=0,
-            message="tasks are queued but no worker holds a task; start workers "
+            message="tasks are queued but none is running; start workers "
             "with 'spotdesk workers' or 'spotdesk api --workers N'",
         )
     return WorkersHealth(

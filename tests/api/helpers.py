@@ -14,7 +14,7 @@ LEASE_SECONDS = 60.0
 
 def claim(store: Store, task_id: str) -> str:
     """Claim tasks until `task_id` is running, hand the others back; return its token."""
-    held: list[tuple[str, str]] = []
+    claimed_others: list[tuple[str, str]] = []
     try:
         for _ in range(100):
             task = store.claim(WORKER, LEASE_SECONDS)
@@ -22,9 +22,9 @@ def claim(store: Store, task_id: str) -> str:
             assert task.lease_token
             if task.id == task_id:
                 return task.lease_token
-            held.append((task.id, task.lease_token))
+            claimed_others.append((task.id, task.lease_token))
     finally:
-        for other_id, token in held:
+        for other_id, token in claimed_others:
             store.release(other_id, token)
     raise AssertionError(f"task {task_id} was never claimed")
 
