@@ -13,6 +13,11 @@ abandons the task without placing its file.
 User requests (`request_cancel`, `request_pause`) on a running task only set a flag; the
 owning worker sees it in the `Flags` that its next heartbeat or progress write returns.
 On a task that is not running they take effect at once.
+
+The user actions (`request_cancel`, `request_pause`, `resume`, `retry`) return the ids they
+changed. Given several ids, they skip tasks the action does not apply to, because a
+selection often mixes states. Given one id, they raise `TaskNotFound` for a missing task
+and `InvalidTransition` when nothing changed (for example, pausing a paused task).
 """
 
 from __future__ import annotations
@@ -265,7 +270,6 @@ class Store(abc.ABC):
         """Cancel tasks (and a collection's unfinished children). Returns ids affected.
 
         Queued and paused tasks are cancelled at once; running ones get the flag.
-        Raises `InvalidTransition` when a single given task is already final.
         """
 
     @abc.abstractmethod
@@ -274,7 +278,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def resume(self, task_ids: Iterable[str]) -> list[str]:
-        """Return paused tasks to queued (children included)."""
+        """Return paused tasks to queued (children included).
+
+        A running task whose pause request the worker has not acted on yet loses the
+        request and keeps running.
+        """
 
     @abc.abstractmethod
     def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
