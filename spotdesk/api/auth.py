@@ -112,7 +112,7 @@ class TokenGate:
         scheme, _, credentials = header.partition(" ")
         if scheme.lower() != "bearer" or not credentials.strip():
             return MISSING_TOKEN_MESSAGE
-        if not self.token.matches(credentials.strip()):
+        if not self.token.matches(credentials):
             client = scope.get("client")
             self.rejections.record(client[0] if client else "unknown", scope["path"])
             return INVALID_TOKEN_MESSAGE

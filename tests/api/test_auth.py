@@ -53,6 +53,7 @@ def test_missing_token_gets_401(api: RunningApi, method: str, path: str) -> None
         f"Basic {TOKEN}",
         TOKEN,
         f"Bearer {TOKEN.upper()}",
+        f"Bearer  {TOKEN}",
     ],
 )
 def test_wrong_token_gets_401(api: RunningApi, header: str) -> None:
