@@ -185,3 +185,47 @@ def test_changes_include_late_write(mongo_store: MongoStore, options: OutputOpti
     assert {task.id for task in early.tasks} == {first, second}
     assert [task.id for task in late.tasks] == [first]
     assert late.tasks[0].title == "late"
+
+
+class SkewedClock:
+    """A stand-in for the `time` module whose wall clock runs an hour ahead."""
+
+    SKEW = 3600.0
+
+    @staticmethod
+    def time() -> float:
+        return time.time() + SkewedClock.SKEW
+
+    @staticmethod
+    def monotonic() -> float:
+        return time.monotonic()
+
+
+def test_skewed_client_clock_keeps_leases(
+    database_uri: str, options: OutputOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from spotdesk.store import mongo_support
+
+    monkeypatch.setattr(mongo_support, "time", SkewedClock)
+    store = open_store(database_uri)
+    try:
+        store.submit([track_task(options, "a")])
+
+        task = store.claim("w", 100)
+
+        assert task is not None and task.lease_until is not None
+        assert abs(task.lease_until - (time.time() + 100)) < 5
+        assert store.reap_expired() == 0
+        assert store.get(task.id).state is TaskState.RUNNING
+    finally:
+        store.close()
+
+
+def test_polling_fallback_finds_changes(mongo_store: MongoStore, options: OutputOptions) -> None:
+    mongo_store._change_streams = False
+    cursor = mongo_store.changes_since(None).cursor
+    mongo_store.submit([track_task(options, "a")])
+
+    changes = mongo_store.wait_for_changes(cursor, timeout=5.0, poll_interval=0.05)
+
+    assert len(changes.tasks) == 1
