@@ -189,3 +189,14 @@ def test_submit_short_link_uses_expander(store: Store, tmp_path: Path) -> None:
 
     assert expander.calls == ["https://spotify.link/abc123"]
     assert [item.link for item in report.accepted] == [TRACK]
+
+
+def test_submit_many_links_in_order(service: Service, store: Store) -> None:
+    ids = [f"{index:04d}".rjust(22, "A") for index in range(200)]
+    text = "\n".join(f"https://open.spotify.com/track/{track_id}" for track_id in ids)
+
+    report = service.submit(text)
+
+    assert len(report.accepted) == 200
+    listed = [task.link for task in store.list_tasks(limit=500).tasks]
+    assert listed == [f"https://open.spotify.com/track/{track_id}" for track_id in ids]

@@ -1018,3 +1018,28 @@ def test_out_of_range_cursors_raise(store: Store, cursor: str) -> None:
         store.list_tasks(cursor=cursor)
     with pytest.raises(InvalidCursor):
         store.changes_since(cursor)
+
+
+def test_one_store_shared_by_threads(store: Store, options: OutputOptions) -> None:
+    submitted = {r.task_id for r in store.submit([track_task(options, str(i)) for i in range(30)])}
+    claimed: list[str] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            while (task := store.claim("thread", LEASE)) is not None:
+                assert task.lease_token
+                store.report_progress(task.id, task.lease_token, ProgressUpdate(progress=0.5))
+                store.complete(task.id, task.lease_token, Outcome())
+                claimed.append(task.id)
+        except BaseException as error:  # noqa: BLE001 - reported by the assert below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert errors == []
+    assert sorted(claimed) == sorted(submitted)
