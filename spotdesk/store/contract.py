@@ -182,8 +182,12 @@ class DayStats:
 
 
 class Store(abc.ABC):
-    """The task queue and catalog. Implementations are safe to use from one thread each;
-    open one store per thread or process."""
+    """The task queue and catalog.
+
+    Both implementations may be shared by the threads of one process (SQLite serialises
+    them on a lock). Each process opens its own store, because connections do not survive
+    a fork.
+    """
 
     uri: str  # as given to `open_store`, password included; log `display_uri` instead
 

@@ -47,7 +47,7 @@ _IN_CHUNK = 500  # ids per `IN (...)` list, well under SQLite's variable limit
 
 
 class SqliteStore(SqliteReading):
-    """The `Store` contract on one SQLite file; open one instance per thread or process."""
+    """The `Store` contract on one SQLite file; threads of one process may share it."""
 
     def __init__(self, path: str | Path, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.path = Path(path)
