@@ -7,7 +7,7 @@ absolute one as in `sqlite:////home/me/queue.db`) or `mongodb://...` /
 
 from __future__ import annotations
 
-from .contract import InvalidStoreUri, Store
+from .contract import InvalidStoreUri, Store, redact_uri
 
 SQLITE_PREFIX = "sqlite:///"
 MONGODB_SCHEMES = ("mongodb://", "mongodb+srv://")
@@ -41,7 +41,8 @@ def open_store(uri: str | None = None) -> Store:
 
         return MongoStore(uri)
     raise InvalidStoreUri(
-        f"Unknown store URI {uri!r}; use sqlite:///PATH or mongodb://HOST:PORT/DATABASE."
+        f"Unknown store URI {redact_uri(uri)!r}; use sqlite:///PATH or "
+        "mongodb://HOST:PORT/DATABASE."
     )
 
 

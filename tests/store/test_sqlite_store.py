@@ -125,3 +125,11 @@ def test_store_env_variable_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     with open_store() as store:
         assert store.uri == f"sqlite:///{tmp_path / 'env.db'}"
+
+
+def test_invalid_uri_message_hides_password() -> None:
+    with pytest.raises(InvalidStoreUri) as raised:
+        open_store("mongo://user:secret@db.example/queue")
+
+    assert "secret" not in raised.value.message
+    assert "user:***@db.example" in raised.value.message
