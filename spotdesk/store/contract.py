@@ -238,7 +238,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def complete(self, task_id: str, token: str, outcome: Outcome) -> None:
-        """Mark the task done and record statistics; raises `LeaseLost`."""
+        """Mark the task done and record statistics; raises `LeaseLost`.
+
+        Statistics count a track task with an `output_path` and no `skipped_reason` as
+        one download of `bytes_written` bytes.
+        """
 
     @abc.abstractmethod
     def fail(
@@ -253,6 +257,9 @@ class Store(abc.ABC):
         A retryable error with attempts left goes back to queued with `not_before` set by
         exponential backoff with jitter (or `retry_after` seconds when given, such as a
         rate limit's); anything else ends failed. Returns the state the task ended in.
+        A pending cancel request ends the task cancelled, and a pending pause request
+        turns a retry into paused. Only a failure that ends the task counts in the daily
+        statistics, under its error code.
         """
 
     @abc.abstractmethod
