@@ -253,7 +253,8 @@ for _action in ("cancel", "pause", "resume", "retry"):
     summary="Choose a match for a track",
     name="choose_match",
     responses=_ERRORS | _NOT_FOUND | _CONFLICT | {
-        422: {"model": ErrorResponse, "description": "The URL is not http(s)."}
+        400: {"model": ErrorResponse, "description": "The body is not valid JSON."},
+        422: {"model": ErrorResponse, "description": "The URL is not http(s)."},
     },
 )
 async def choose_match(task_id: TaskId, body: ChooseMatchRequest, request: Request) -> ActionResult:

@@ -49,7 +49,10 @@ MAX_RUNNING_SCANNED = 500
     "/stats",
     response_model=StatsOut,
     summary="Queue and download statistics",
-    responses={401: {"model": ErrorResponse, "description": "Missing or invalid bearer token."}},
+    responses={
+        401: {"model": ErrorResponse, "description": "Missing or invalid bearer token."},
+        503: {"model": ErrorResponse, "description": "The store cannot be reached."},
+    },
 )
 async def stats(
     request: Request,
@@ -148,7 +151,10 @@ def _workers_health(owners: set[str], queued: bool, managed: int | None) -> Work
     "/health",
     response_model=HealthOut,
     summary="Service health (no token needed)",
-    responses={503: {"model": HealthOut, "description": "The store cannot be reached."}},
+    responses={
+        422: {"model": ErrorResponse, "description": "An unknown query parameter."},
+        503: {"model": HealthOut, "description": "The store cannot be reached."},
+    },
 )
 async def health(request: Request) -> Any:
     """Report whether the store is reachable, workers were seen recently, and ffmpeg and a
