@@ -1043,3 +1043,22 @@ def test_one_store_shared_by_threads(store: Store, options: OutputOptions) -> No
 
     assert errors == []
     assert sorted(claimed) == sorted(submitted)
+
+
+def test_pending_pause_wins_over_retry(store: Store, options: OutputOptions) -> None:
+    task = claimed(store, options)
+    store.request_pause([task.id])
+
+    state = store.fail(task.id, task.lease_token, retryable())
+
+    assert state is TaskState.PAUSED
+    assert store.get(task.id).state is TaskState.PAUSED
+    assert store.resume([task.id]) == [task.id]
+    assert store.get(task.id).state is TaskState.QUEUED
+
+
+def test_pending_pause_does_not_stop_final_failure(store: Store, options: OutputOptions) -> None:
+    task = claimed(store, options)
+    store.request_pause([task.id])
+
+    assert store.fail(task.id, task.lease_token, permanent()) is TaskState.FAILED
