@@ -1,4 +1,4 @@
-"""What users do with the queue, shared by the window, the HTTP API and the CLI.
+"""Queue actions for users, shared by the window, the HTTP API and the CLI.
 
 `Service.submit` turns pasted text into tasks. Every Spotify link, a single track's
 included, becomes one `resolve` task, so a worker always fetches the metadata first and

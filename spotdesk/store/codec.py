@@ -159,6 +159,6 @@ def parse_position(text: str, cursor: str | None = None) -> int:
     except ValueError:
         number = -1
     if not 0 <= number <= _MAX_POSITION:
-        shown = cursor if cursor is not None else text
-        raise InvalidCursor(f"Invalid cursor {shown!r}; pass a cursor this store returned.")
+        whole = cursor if cursor is not None else text
+        raise InvalidCursor(f"Invalid cursor {whole!r}; pass a cursor this store returned.")
     return number

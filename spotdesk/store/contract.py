@@ -330,7 +330,7 @@ class Store(abc.ABC):
         re-reading it. Take the first cursor with `changes_since(None)` before listing the
         tasks, so that a write made while listing is not missed. Raises `InvalidCursor` for
         a cursor from another store or one older than the removals the store keeps (seven
-        days); the caller then lists the tasks again and starts over from
+        days). The caller then lists the tasks again and starts over from
         `changes_since(None)`.
         """
 

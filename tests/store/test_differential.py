@@ -2,7 +2,7 @@
 
 Hypothesis draws a sequence of submissions, claims, worker writes and user actions. Both
 stores run it step by step; after every step each returns the same outcome (value or
-error class) and holds the same state, flags and attempts for every task. Invariants that
+error class) and has the same state, flags and attempts for every task. Invariants that
 hold for any store are checked on the way: one active task per dedupe key, and a lease
 token exactly on running tasks.
 """
@@ -65,19 +65,12 @@ class Driver:
     def _run(self, operation: tuple[Any, ...]) -> object:
         name = operation[0]
         if name == "submit":
-            [result] = self.store.submit([track_task(OPTIONS, f"key{operation[1]}")])
-            if result.task_id not in self.ids:
-                self.ids.append(result.task_id)
-            return (self.ids.index(result.task_id), result.created)
+            return self._submit(operation[1])
         if name == "claim":
-            task = self.store.claim("worker", 60)
-            if task is None:
-                return None
-            assert task.lease_token
-            self.tokens[task.id] = task.lease_token
-            return self.ids.index(task.id)
+            return self._claim()
         if not self.ids:
             return "no tasks"
+
         task_id = self.ids[operation[1] % len(self.ids)]
         token = self.tokens.get(task_id, "none")
         if name == "progress":
@@ -89,6 +82,7 @@ class Driver:
             return self.store.fail(task_id, token, error, retry_after=0.0)
         if name == "release":
             return self.store.release(task_id, token, operation[2])
+
         action = {
             "remove": self.store.remove,
             "cancel": self.store.request_cancel,
@@ -97,6 +91,20 @@ class Driver:
             "retry": self.store.retry,
         }[name]
         return [self.ids.index(affected) for affected in action([task_id])]
+
+    def _submit(self, key: int) -> object:
+        [result] = self.store.submit([track_task(OPTIONS, f"key{key}")])
+        if result.task_id not in self.ids:
+            self.ids.append(result.task_id)
+        return (self.ids.index(result.task_id), result.created)
+
+    def _claim(self) -> object:
+        task = self.store.claim("worker", 60)
+        if task is None:
+            return None
+        assert task.lease_token
+        self.tokens[task.id] = task.lease_token
+        return self.ids.index(task.id)
 
     def snapshot(self) -> list[tuple[object, ...] | None]:
         tasks = {task.id: task for task in self.store.list_tasks(limit=1000).tasks}
