@@ -77,6 +77,10 @@ class ServerThread(threading.Thread):
     def run(self) -> None:
         try:
             self.server.run()
+        except SystemExit as error:
+            # uvicorn exits this way when it cannot start, after logging why.
+            log.error("the API server could not start (exit status %s)", error.code)
+            self.error = error
         except BaseException as error:  # noqa: BLE001 - reported to the thread's owner
             log.exception("the API server stopped with an error")
             self.error = error

@@ -145,7 +145,12 @@ def _serve(args: argparse.Namespace) -> int:
     if workers == 0:
         app = create_app(store_uri, settings, token)
         server = ApiServer(app, host=args.host, port=args.port)
-        server.run()
+        try:
+            server.run()
+        except SystemExit:
+            # uvicorn exits this way when it cannot listen, after logging why.
+            print("The API server did not start; see the messages above.", file=sys.stderr)
+            return 1
         return 0 if server.started else 1
     return _serve_with_workers(args, store_uri, settings, token, workers)
 

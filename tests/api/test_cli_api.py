@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import stat
 import subprocess
 import sys
@@ -102,3 +103,20 @@ def test_show_token_works_without_extra() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == token_path().read_text().strip()
+
+
+def test_taken_port_fails_cleanly(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        store = f"sqlite:///{tmp_path / 'q.db'}"
+
+        alone = run_spotdesk("api", "--port", port, "--store", store, "--workers", "0")
+        with_workers = run_spotdesk("api", "--port", port, "--store", store, "--workers", "1")
+
+    for result in (alone, with_workers):
+        assert result.returncode == 1
+        assert "address already in use" in result.stderr
+        assert "did not start" in result.stderr
+        assert "Traceback" not in result.stderr
