@@ -110,6 +110,14 @@
         <translation>Spotify 不允许本应用读取这个歌单。登录 Spotify 后即可读取你自己的歌单。</translation>
     </message>
     <message>
+        <source>Liked Songs need Log in with Spotify. Log in on the Spotify page of Settings, then retry.</source>
+        <translation>“已点赞的歌曲”需要先登录 Spotify。请在“设置”的 Spotify 页面登录，然后重试。</translation>
+    </message>
+    <message>
+        <source>Spotify no longer accepts your login. Log in with Spotify again in Settings, then retry.</source>
+        <translation>Spotify 不再接受你的登录。请在“设置”中重新登录 Spotify，然后重试。</translation>
+    </message>
+    <message>
         <source>No search result matched well enough. Choose a match to continue.</source>
         <translation>没有足够吻合的搜索结果。请手动选择匹配项后继续。</translation>
     </message>
@@ -881,8 +889,12 @@ Free software under the GNU GPL, version 3 or later.</source>
         <translation>尚未登录。</translation>
     </message>
     <message>
-        <source>Logged in. spotdesk can read your playlists.</source>
-        <translation>已登录。spotdesk 可以读取你的歌单。</translation>
+        <source>Logged in. spotdesk can read your private playlists and Liked Songs.</source>
+        <translation>已登录。spotdesk 可以读取你的私人歌单和“已点赞的歌曲”。</translation>
+    </message>
+    <message>
+        <source>Logged in, but without access to Liked Songs. Log in again to allow it.</source>
+        <translation>已登录，但没有读取“已点赞的歌曲”的权限。请重新登录以允许访问。</translation>
     </message>
     <message>
         <source>Waiting for you to allow access in the browser…</source>

@@ -45,6 +45,16 @@ ERROR_SENTENCES: dict[str, str] = {
         "Spotify does not let this app read the playlist. Log in with Spotify to read "
         "your own playlists.",
     ),
+    "spotify.login_required": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "Liked Songs need Log in with Spotify. Log in on the Spotify page of Settings, then "
+        "retry.",
+    ),
+    "spotify.login_expired": QT_TRANSLATE_NOOP(
+        "ErrorText",
+        "Spotify no longer accepts your login. Log in with Spotify again in Settings, then "
+        "retry.",
+    ),
     # Search and match
     "match.needs_review": QT_TRANSLATE_NOOP(
         "ErrorText", "No search result matched well enough. Choose a match to continue."

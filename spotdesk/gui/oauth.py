@@ -2,8 +2,9 @@
 
 The browser opens Spotify's consent page. Spotify then redirects to
 `http://127.0.0.1:PORT/callback`, where a one-shot asyncio server receives the code, and the
-code and the PKCE verifier are exchanged for tokens at `<accounts>/api/token`. The tokens
-are stored in the system keyring, never in a file.
+code and the PKCE verifier are exchanged for tokens at `<accounts>/api/token`. Storing,
+loading and refreshing the tokens is the Spotify side's work (`spotdesk.spotify.user_auth`),
+so workers and the CLI read the same login.
 """
 
 from __future__ import annotations
@@ -11,44 +12,35 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import json
 import logging
 import secrets
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from spotdesk.errors import SpotdeskError
+from spotdesk.spotify.user_auth import SCOPES, UserToken
+
+__all__ = [
+    "LoginFailed",
+    "PkceLogin",
+    "SCOPES",
+    "UserToken",
+    "authorize_url",
+    "code_challenge",
+    "redirect_uri",
+]
 
 log = logging.getLogger(__name__)
 
-KEYRING_SERVICE = "spotdesk"
-KEYRING_TOKEN_USER = "spotify_user_token"
 # NOTE: Spotify matches the redirect URI exactly, so users register this one in their
 # Spotify app. When the port is in use, the login fails with a message naming it.
 REDIRECT_PORT = 43519
 REDIRECT_PATH = "/callback"
-SCOPES = ("playlist-read-private", "playlist-read-collaborative", "user-library-read")
 LOGIN_TIMEOUT_S = 300.0
 
 
 class LoginFailed(SpotdeskError):
     code = "spotify.login_failed"
-
-
-@dataclass(frozen=True)
-class UserToken:
-    access_token: str
-    refresh_token: str | None
-    expires_at: float  # Unix time
-    scope: str
-
-    def to_json(self) -> str:
-        return json.dumps(self.__dict__)
-
-    def __repr__(self) -> str:
-        return f"UserToken(expires_at={self.expires_at}, scope={self.scope!r})"
 
 
 def redirect_uri(port: int = REDIRECT_PORT) -> str:
@@ -88,7 +80,11 @@ _PAGE = (
 
 
 class PkceLogin:
-    """One login attempt. `run` returns the token or raises `LoginFailed`."""
+    """One login attempt. `run` returns the token or raises `LoginFailed`.
+
+    `port` 0 lets the system choose a free port; tests use it, while real logins need the
+    fixed port registered in the Spotify app.
+    """
 
     def __init__(
         self,
@@ -116,6 +112,7 @@ class PkceLogin:
                 "Spotify's answer; close the program using it and try again.",
                 detail=str(error),
             ) from error
+        self.port = server.sockets[0].getsockname()[1]
         async with server:
             url = authorize_url(
                 self.accounts_url, self.client_id, self.verifier, self.state, self.port
@@ -196,13 +193,13 @@ class PkceLogin:
                 f"Spotify rejected the login code (HTTP {response.status_code}); try again.",
                 detail=response.text[:500],
             )
-        body = response.json()
-        return UserToken(
-            access_token=body["access_token"],
-            refresh_token=body.get("refresh_token"),
-            expires_at=time.time() + float(body.get("expires_in", 3600)),
-            scope=body.get("scope", ""),
-        )
+        try:
+            return UserToken.from_response(response.json(), self.client_id)
+        except ValueError as error:
+            raise LoginFailed(
+                "Spotify's token response contained no access token; try again.",
+                detail=response.text[:500],
+            ) from error
 
 
 async def _respond(writer: asyncio.StreamWriter, status: int, heading: str, text: str) -> None:
@@ -220,37 +217,3 @@ async def _respond(writer: asyncio.StreamWriter, status: int, heading: str, text
     except ConnectionError:
         pass
     writer.close()
-
-
-def save_token(token: UserToken) -> None:
-    import keyring
-
-    keyring.set_password(KEYRING_SERVICE, KEYRING_TOKEN_USER, token.to_json())
-
-
-def load_token() -> UserToken | None:
-    import keyring
-    from keyring.errors import KeyringError
-
-    try:
-        stored = keyring.get_password(KEYRING_SERVICE, KEYRING_TOKEN_USER)
-    except KeyringError as error:
-        log.warning("reading the Spotify login from the keyring failed: %s", error)
-        return None
-    if not stored:
-        return None
-    try:
-        return UserToken(**json.loads(stored))
-    except (TypeError, ValueError):
-        log.warning("the Spotify login stored in the keyring is unreadable; log in again")
-        return None
-
-
-def forget_token() -> None:
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, KEYRING_TOKEN_USER)
-    except PasswordDeleteError:
-        pass

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from spotdesk.config import ServiceUrls, Settings
 from spotdesk.gui import oauth
+from spotdesk.spotify import user_auth
 
 log = logging.getLogger(__name__)
 
@@ -130,12 +131,20 @@ class SpotifyPage(QWidget):
         self.login_button.setEnabled(bool(self.client_id.text().strip()))
 
     def _show_token_state(self) -> None:
-        token = oauth.load_token()
+        token = user_auth.load_user_token()
         self.logout_button.setVisible(token is not None)
         if token is None:
             self.login_status.setText(self.tr("Not logged in."))
+        elif token.scope and user_auth.LIBRARY_SCOPE not in token.scopes:
+            self.login_status.setText(
+                self.tr(
+                    "Logged in, but without access to Liked Songs. Log in again to allow it."
+                )
+            )
         else:
-            self.login_status.setText(self.tr("Logged in. spotdesk can read your playlists."))
+            self.login_status.setText(
+                self.tr("Logged in. spotdesk can read your private playlists and Liked Songs.")
+            )
         self._update_buttons()
 
     def start_login(self) -> None:
@@ -181,7 +190,7 @@ class SpotifyPage(QWidget):
 
     def _on_login_finished(self, outcome: object) -> None:
         if isinstance(outcome, oauth.UserToken):
-            oauth.save_token(outcome)
+            user_auth.save_user_token(outcome)
             log.info("logged in with Spotify; scopes %s", outcome.scope)
             self._show_token_state()
             return
@@ -191,5 +200,5 @@ class SpotifyPage(QWidget):
         self._update_buttons()
 
     def _log_out(self) -> None:
-        oauth.forget_token()
+        user_auth.clear_user_token()
         self._show_token_state()

@@ -11,6 +11,8 @@ from spotdesk.links import ShortLinkFailed
 __all__ = [
     "AuthFailed",
     "Forbidden",
+    "LoginExpired",
+    "LoginRequired",
     "NotFound",
     "PageNotUnderstood",
     "PodcastNotSupported",
@@ -43,6 +45,18 @@ class AuthFailed(SpotifyError):
     """Spotify rejected the client id and secret, or the access token."""
 
     code = "spotify.auth_failed"
+
+
+class LoginRequired(SpotifyError):
+    """The link needs the user's own Spotify login (Liked Songs), and there is none."""
+
+    code = "spotify.login_required"
+
+
+class LoginExpired(SpotifyError):
+    """Spotify no longer accepts the stored login: it was revoked, or its refresh failed."""
+
+    code = "spotify.login_expired"
 
 
 class PageNotUnderstood(SpotifyError):
