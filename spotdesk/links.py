@@ -20,13 +20,14 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from spotdesk.errors import SpotdeskError, UsageError
-from spotdesk.model import LinkKind, SpotifyLink
+from spotdesk.model import LIKED_SONGS_ID, LinkKind, SpotifyLink
 
 log = logging.getLogger(__name__)
 
 ACCEPTED_FORMS = (
     "https://open.spotify.com/track/ID (or album, playlist, artist; embed and intl-xx "
-    "links too), spotify:track:ID URIs, spotify:user:NAME:playlist:ID, "
+    "links too), spotify:track:ID URIs, spotify:user:NAME:playlist:ID, Liked Songs "
+    "(https://open.spotify.com/collection/tracks or spotify:collection:tracks), "
     "https://spotify.link/... short links, and AUDIO_URL|SPOTIFY_TRACK_LINK pairs"
 )
 
@@ -48,6 +49,9 @@ _PODCAST_KINDS = ("episode", "show")
 _AUDIOBOOK_KINDS = ("audiobook", "chapter")
 # Path prefixes that do not change what a web link names.
 _NEUTRAL_SEGMENTS = ("embed", "embed-podcast")
+# The web path of the user's library; only its "tracks" part (Liked Songs) is accepted.
+_LIBRARY_SEGMENT = "collection"
+_LIKED_SONGS = SpotifyLink(LinkKind.LIKED, LIKED_SONGS_ID)
 
 # One Spotify link inside arbitrary text. The URL body stops at whitespace, quotes,
 # brackets, commas and `|` (the manual-pair separator), none of which Spotify links use.
@@ -240,6 +244,8 @@ def _parse_pair(
 
 def _parse_uri(uri: str) -> SpotifyLink:
     parts = uri.split(":")
+    if _names_liked_songs(parts):
+        return _LIKED_SONGS
     kind_index = 1
     # Legacy playlist URIs name the owner first: spotify:user:NAME:playlist:ID.
     if len(parts) == 5 and parts[1].lower() == "user" and parts[3].lower() == "playlist":
@@ -263,6 +269,15 @@ def _parse_path(path: str, original: str) -> SpotifyLink:
         segments = segments[1:]
     if len(segments) >= 4 and segments[0].lower() == "user" and segments[2].lower() == "playlist":
         segments = segments[2:]
+    if segments and segments[0].lower() == _LIBRARY_SEGMENT:
+        if [segment.lower() for segment in segments[1:]] == ["tracks"]:
+            return _LIKED_SONGS
+        raise InvalidLink(
+            f"{original!r} links to a part of your Spotify library that spotdesk cannot "
+            "download; of the library, only Liked Songs "
+            "(https://open.spotify.com/collection/tracks) can be downloaded.",
+            code=CODE_UNSUPPORTED,
+        )
     if len(segments) < 2:
         raise InvalidLink(
             f"{original!r} does not name a track, album, playlist or artist. "
@@ -278,19 +293,41 @@ def _link_from(kind_name: str, object_id: str, original: str) -> SpotifyLink:
     if kind_name in _AUDIOBOOK_KINDS:
         raise InvalidLink(f"{original!r}: audiobooks are not supported.", code=CODE_UNSUPPORTED)
     try:
-        kind = LinkKind(kind_name)
+        kind: LinkKind | None = LinkKind(kind_name)
     except ValueError:
+        kind = None
+    # Liked Songs have no id-based link form, so "liked" is not a kind name in links.
+    if kind is None or kind is LinkKind.LIKED:
         raise InvalidLink(
             f"{original!r} links to a Spotify {kind_name!r} page, which spotdesk cannot "
             f"download. Accepted forms: {ACCEPTED_FORMS}.",
             code=CODE_UNSUPPORTED,
-        ) from None
+        )
     if not _ID.fullmatch(object_id):
         raise InvalidLink(
             f"{original!r} has an invalid Spotify id {object_id!r}: ids are 22 letters and "
             "digits. Check that the link was copied completely.",
         )
     return SpotifyLink(kind, object_id)
+
+
+def _names_liked_songs(parts: list[str]) -> bool:
+    """Return whether URI parts name Liked Songs.
+
+    Accepted: spotify:collection:tracks, spotify:user:NAME:collection and
+    spotify:user:NAME:collection:tracks.
+    """
+    lowered = [part.lower() for part in parts]
+    if lowered[1:] == [_LIBRARY_SEGMENT, "tracks"]:
+        return True
+    # NOTE: Spotify only lets an app read the logged-in user's Liked Songs, so NAME is
+    # dropped: a legacy URI of another user's library resolves to the logged-in user's.
+    return (
+        len(lowered) in (4, 5)
+        and lowered[1] == "user"
+        and lowered[3] == _LIBRARY_SEGMENT
+        and lowered[4:] in ([], ["tracks"])
+    )
 
 
 def _tokens(text: str) -> Iterator[str]:

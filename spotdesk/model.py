@@ -21,10 +21,15 @@ class LinkKind(StrEnum):
     ARTIST = "artist"
     EPISODE = "episode"
     SHOW = "show"
+    LIKED = "liked"  # the logged-in user's Liked Songs; the link id is always LIKED_SONGS_ID
 
     @property
     def is_collection(self) -> bool:
-        return self in (LinkKind.ALBUM, LinkKind.PLAYLIST, LinkKind.ARTIST)
+        return self in (LinkKind.ALBUM, LinkKind.PLAYLIST, LinkKind.ARTIST, LinkKind.LIKED)
+
+
+# Liked Songs belong to the logged-in user, so every Liked Songs link has this one id.
+LIKED_SONGS_ID = "me"
 
 
 @dataclass(frozen=True)
@@ -36,10 +41,14 @@ class SpotifyLink:
 
     @property
     def uri(self) -> str:
+        if self.kind is LinkKind.LIKED:
+            return "spotify:collection:tracks"
         return f"spotify:{self.kind.value}:{self.id}"
 
     @property
     def url(self) -> str:
+        if self.kind is LinkKind.LIKED:
+            return "https://open.spotify.com/collection/tracks"
         return f"https://open.spotify.com/{self.kind.value}/{self.id}"
 
     def __str__(self) -> str:
@@ -52,6 +61,14 @@ class MetadataSource(StrEnum):
     WEB_API = "web_api"
     PUBLIC_PAGE = "public_page"
     MANUAL = "manual"
+
+
+class SpotifyAccess(StrEnum):
+    """The access to Spotify that produced a resolution."""
+
+    USER = "user"  # the Web API with the token from "Log in with Spotify"
+    APP = "app"  # the Web API with the app's client credentials
+    PUBLIC = "public"  # Spotify's public web pages
 
 
 def _known_fields(cls: type, data: dict[str, Any]) -> dict[str, Any]:
@@ -157,6 +174,7 @@ class Resolution:
     cover_url: str | None = None
     total: int | None = None  # entries Spotify reports for the collection
     source: MetadataSource = MetadataSource.WEB_API
+    access: SpotifyAccess | None = None  # None in resolutions cached before it was recorded
 
     def context(self, index: int) -> CollectionContext | None:
         """Return the collection context of `tracks[index]`, or None for a single track."""
@@ -180,6 +198,7 @@ class Resolution:
             "cover_url": self.cover_url,
             "total": self.total,
             "source": self.source.value,
+            "access": self.access.value if self.access else None,
         }
 
     @classmethod
@@ -194,6 +213,7 @@ class Resolution:
             cover_url=data.get("cover_url"),
             total=data.get("total"),
             source=MetadataSource(data.get("source", MetadataSource.WEB_API)),
+            access=SpotifyAccess(data["access"]) if data.get("access") else None,
         )
 
 

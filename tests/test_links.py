@@ -19,7 +19,7 @@ from spotdesk.links import (
     parse_link,
     parse_links,
 )
-from spotdesk.model import LinkKind, SpotifyLink
+from spotdesk.model import LIKED_SONGS_ID, LinkKind, SpotifyLink
 
 TRACK_ID = "1t2qKa8K72IBC8yQlhD9bU"
 ALBUM_ID = "4MQnUDGXmHOvnsWCpzeqWT"
@@ -83,6 +83,13 @@ ACCEPTED = [
     (f"spotify:artist:{ARTIST_ID}", LinkKind.ARTIST, ARTIST_ID),
     (f"spotify:user:exampleuser00:playlist:{PLAYLIST_ID}", LinkKind.PLAYLIST, PLAYLIST_ID),
     (f"  spotify:track:{TRACK_ID}\n", LinkKind.TRACK, TRACK_ID),
+    ("https://open.spotify.com/collection/tracks", LinkKind.LIKED, LIKED_SONGS_ID),
+    ("https://open.spotify.com/collection/tracks?si=share", LinkKind.LIKED, LIKED_SONGS_ID),
+    ("https://open.spotify.com/intl-de/collection/tracks/", LinkKind.LIKED, LIKED_SONGS_ID),
+    ("open.spotify.com/collection/tracks", LinkKind.LIKED, LIKED_SONGS_ID),
+    ("spotify:collection:tracks", LinkKind.LIKED, LIKED_SONGS_ID),
+    ("spotify:user:exampleuser00:collection", LinkKind.LIKED, LIKED_SONGS_ID),
+    ("spotify:user:exampleuser00:collection:tracks", LinkKind.LIKED, LIKED_SONGS_ID),
 ]
 
 
@@ -106,7 +113,12 @@ REJECTED = [
     (f"spotify:show:{TRACK_ID}", CODE_PODCAST),
     (f"https://open.spotify.com/audiobook/{TRACK_ID}", CODE_UNSUPPORTED),
     ("https://open.spotify.com/user/exampleuser00", CODE_UNSUPPORTED),
-    ("https://open.spotify.com/collection/tracks", CODE_UNSUPPORTED),
+    ("https://open.spotify.com/collection/albums", CODE_UNSUPPORTED),
+    ("https://open.spotify.com/collection", CODE_UNSUPPORTED),
+    ("spotify:collection:albums", CODE_UNSUPPORTED),
+    (f"spotify:liked:{TRACK_ID}", CODE_UNSUPPORTED),
+    (f"https://open.spotify.com/liked/{TRACK_ID}", CODE_UNSUPPORTED),
+    ("spotify:user:exampleuser00:collection:albums", CODE_INVALID),
     ("https://open.spotify.com/", CODE_UNSUPPORTED),
     (f"https://open.spotify.com/genre/{TRACK_ID}", CODE_UNSUPPORTED),
     ("https://open.spotify.com/track/tooShort", CODE_INVALID),
@@ -403,3 +415,31 @@ def test_markdown_table_pipes_ignored() -> None:
         SpotifyLink(LinkKind.TRACK, TRACK_ID),
         SpotifyLink(LinkKind.ALBUM, ALBUM_ID),
     ]
+
+
+def test_liked_songs_link_round_trips() -> None:
+    link = parse_link("spotify:user:exampleuser00:collection")
+
+    assert link.url == "https://open.spotify.com/collection/tracks"
+    assert link.uri == "spotify:collection:tracks"
+    assert parse_link(link.url) == link
+    assert parse_link(link.uri) == link
+
+
+def test_liked_songs_forms_deduplicated() -> None:
+    text = "spotify:collection:tracks\nhttps://open.spotify.com/collection/tracks?si=1"
+
+    result = parse_links(text)
+
+    assert result.links == [SpotifyLink(LinkKind.LIKED, LIKED_SONGS_ID)]
+    assert result.errors == []
+
+
+def test_liked_songs_is_a_collection() -> None:
+    assert LinkKind.LIKED.is_collection
+
+
+def test_other_library_parts_name_liked_songs() -> None:
+    with pytest.raises(InvalidLink) as caught:
+        parse_link("https://open.spotify.com/collection/albums")
+    assert "only Liked Songs" in caught.value.message
