@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from spotdesk.model import LinkKind, MetadataSource, Resolution, SkippedEntry, SpotifyLink, Track
-from spotdesk.spotify.errors import NotFound
+from spotdesk.spotify.errors import Forbidden, LoginRequired, NotFound
 from spotdesk.spotify.mapping import (
     NOT_FOUND,
     NOT_LISTED,
@@ -15,11 +15,18 @@ from spotdesk.spotify.mapping import (
     skip_reason,
     track_from_api,
 )
+from spotdesk.spotify.user_auth import LIBRARY_SCOPE, LOGIN_AGAIN
 from spotdesk.spotify.webapi import WebApiClient
 
 log = logging.getLogger(__name__)
 
 JsonObject = dict[str, Any]
+
+LIKED_SONGS_NAME = "Liked Songs"
+LIKED_SONGS_NEED_LOGIN = (
+    "Liked Songs need Log in with Spotify: log in on the Spotify page of Settings, "
+    "then add the link again."
+)
 
 
 class WebApiSource:
@@ -36,6 +43,8 @@ class WebApiSource:
             return self._playlist(link)
         if link.kind is LinkKind.ARTIST:
             return self._artist(link)
+        if link.kind is LinkKind.LIKED:
+            return self._liked(link)
         raise ValueError(f"cannot resolve a {link.kind.value} link through the Web API")
 
     def track(self, track_id: str) -> Track:
@@ -44,17 +53,7 @@ class WebApiSource:
     def _playlist(self, link: SpotifyLink) -> Resolution:
         playlist = self.client.playlist(link.id)
         entries, total = self.client.playlist_items(link.id)
-        tracks: list[Track] = []
-        skipped: list[SkippedEntry] = []
-        for position, entry in enumerate(entries, start=1):
-            reason = skip_reason(entry, position)
-            if reason:
-                skipped.append(reason)
-                continue
-            data = playlist_entry_object(entry)
-            assert data is not None  # skip_reason returned None, so there is an object
-            tracks.append(track_from_api(data))
-
+        tracks, skipped = _entry_tracks(entries)
         _report_unlisted(skipped, total, len(entries), f"playlist {link.id}")
         owner = playlist.get("owner") or {}
         return Resolution(
@@ -64,6 +63,37 @@ class WebApiSource:
             skipped=skipped,
             owner=owner.get("display_name") or owner.get("id"),
             cover_url=largest_image(playlist.get("images")),
+            total=total if total is not None else len(entries),
+            source=MetadataSource.WEB_API,
+        )
+
+    def _liked(self, link: SpotifyLink) -> Resolution:
+        session = self.client.user_session
+        if session is None:
+            raise LoginRequired(LIKED_SONGS_NEED_LOGIN)
+        # Tokens saved without a scope list are tried; Spotify returns 403 if it lacks one.
+        if session.token.scope and LIBRARY_SCOPE not in session.token.scopes:
+            raise LoginRequired(
+                "Your Spotify login does not allow spotdesk to read Liked Songs. "
+                + LOGIN_AGAIN
+            )
+        try:
+            user = self.client.current_user()
+            entries, total = self.client.saved_tracks()
+        except Forbidden as error:
+            raise LoginRequired(
+                "Spotify denied access to your Liked Songs (HTTP 403). " + LOGIN_AGAIN,
+                detail=error.detail,
+            ) from error
+
+        tracks, skipped = _entry_tracks(entries)
+        _report_unlisted(skipped, total, len(entries), "Liked Songs")
+        return Resolution(
+            link=link,
+            name=LIKED_SONGS_NAME,
+            tracks=tracks,
+            skipped=skipped,
+            owner=user.get("display_name") or user.get("id"),
             total=total if total is not None else len(entries),
             source=MetadataSource.WEB_API,
         )
@@ -159,6 +189,21 @@ class WebApiSource:
             cover_url=largest_image(artist.get("images")),
             total=len(tracks) + sum(entry.count for entry in skipped),
         )
+
+
+def _entry_tracks(entries: list[JsonObject]) -> tuple[list[Track], list[SkippedEntry]]:
+    """Split playlist or Liked Songs entries into tracks and skipped entries."""
+    tracks: list[Track] = []
+    skipped: list[SkippedEntry] = []
+    for position, entry in enumerate(entries, start=1):
+        reason = skip_reason(entry, position)
+        if reason:
+            skipped.append(reason)
+            continue
+        data = playlist_entry_object(entry)
+        assert data is not None  # skip_reason returned None, so there is an object
+        tracks.append(track_from_api(data))
+    return tracks, skipped
 
 
 def _report_unlisted(

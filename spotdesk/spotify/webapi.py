@@ -25,11 +25,13 @@ from spotdesk.spotify.credentials import Credentials
 from spotdesk.spotify.errors import (
     AuthFailed,
     Forbidden,
+    LoginExpired,
     NotFound,
     SpotifyError,
     SpotifyUnavailable,
 )
 from spotdesk.spotify.ratelimit import RateLimitPolicy, parse_retry_after
+from spotdesk.spotify.user_auth import LOGIN_AGAIN, UserSession
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ T = TypeVar("T")
 
 PAGE_LIMIT_PLAYLIST = 100  # the maximum Spotify accepts for /playlists/{id}/items
 PAGE_LIMIT_ALBUM = 50  # the maximum for album track pages and artist album pages
+PAGE_LIMIT_SAVED = 50  # the maximum for /me/tracks
 BATCH_TRACKS = 50  # ids per GET /tracks?ids= request
 BATCH_ALBUMS = 20  # ids per GET /albums?ids= request
 # OAuth error codes (RFC 6749, section 5.2) that mean the credentials themselves are wrong.
@@ -99,22 +102,33 @@ class WebApiClient:
         self,
         api_url: str,
         accounts_url: str,
-        credentials: Credentials,
+        credentials: Credentials | None,
         policy: RateLimitPolicy | None = None,
         timeout: float = 15.0,
+        *,
+        user_session: UserSession | None = None,
     ) -> None:
+        """Read with the user's login when `user_session` is given, else with `credentials`."""
         self.api_prefix = api_url.rstrip("/") + "/"
         self.timeout = timeout
         self.policy = policy or RateLimitPolicy()
         self.batch_refused: set[str] = set()  # kinds whose batch lookups Spotify rejected
-        auth = SpotifyClientCredentials(
-            client_id=credentials.client_id,
-            client_secret=credentials.client_secret,
-            requests_timeout=timeout,
-            cache_handler=MemoryCacheHandler(),
-        )
-        auth.OAUTH_TOKEN_URL = accounts_url.rstrip("/") + "/api/token"
-        self._auth = auth
+        self.user_session = user_session
+        auth: SpotifyClientCredentials | UserSession
+        if user_session is not None:
+            auth = user_session
+            self._client_auth: SpotifyClientCredentials | None = None
+        elif credentials is not None:
+            auth = SpotifyClientCredentials(
+                client_id=credentials.client_id,
+                client_secret=credentials.client_secret,
+                requests_timeout=timeout,
+                cache_handler=MemoryCacheHandler(),
+            )
+            auth.OAUTH_TOKEN_URL = accounts_url.rstrip("/") + "/api/token"
+            self._client_auth = auth
+        else:
+            raise ValueError("the Web API needs client credentials or a user session")
         self._spotify = Spotify(
             auth_manager=auth,
             requests_session=_session(),
@@ -134,6 +148,10 @@ class WebApiClient:
 
     def artist(self, artist_id: str) -> JsonObject:
         return self._call(f"artist {artist_id}", self._spotify.artist, artist_id)
+
+    def current_user(self) -> JsonObject:
+        """Return the logged-in user's profile (GET /me); needs a user session."""
+        return self._call("your Spotify profile", self._spotify.current_user)
 
     def playlist(self, playlist_id: str) -> JsonObject:
         return self._call(
@@ -160,6 +178,13 @@ class WebApiClient:
         """Return every simplified track of a full album object, following its pages."""
         first = album.get("tracks") or {"items": [], "next": None}
         return list(self.pages(first, f"tracks of album {album.get('id')}")), first.get("total")
+
+    def saved_tracks(self) -> tuple[list[JsonObject], int | None]:
+        """Return every entry of the user's Liked Songs (GET /me/tracks), newest first."""
+        first = self._call(
+            "your Liked Songs", self._spotify.current_user_saved_tracks, limit=PAGE_LIMIT_SAVED
+        )
+        return list(self.pages(first, "your Liked Songs")), first.get("total")
 
     def artist_albums(self, artist_id: str) -> tuple[list[JsonObject], int | None]:
         first = self._call(
@@ -242,6 +267,12 @@ class WebApiClient:
             raise SpotifyError(f"Spotify returned a page link spotdesk cannot follow: {url}")
         return self.api_prefix + url[index + len(marker) :]
 
+    def _invalidate_token(self) -> None:
+        if self.user_session is not None:
+            self.user_session.invalidate()
+        elif self._client_auth is not None:
+            self._client_auth.cache_handler.save_token_to_cache(None)
+
     def _call(self, what: str, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         waited = 0.0
         rate_limited = 0
@@ -260,9 +291,14 @@ class WebApiClient:
                 if status == 401 and not token_refreshed:
                     # The token may have been revoked early; fetch a new one once.
                     log.info("Spotify returned 401 for %s; requesting a new access token", what)
-                    self._auth.cache_handler.save_token_to_cache(None)
+                    self._invalidate_token()
                     token_refreshed = True
                     continue
+                if status == 401 and self.user_session is not None:
+                    raise LoginExpired(
+                        f"Spotify rejected your login while reading {what}. {LOGIN_AGAIN}",
+                        detail=str(error),
+                    ) from error
                 raise _translate(error, what) from error
             except SpotifyOauthError as error:
                 if error.error in CREDENTIAL_ERRORS:
