@@ -1062,3 +1062,28 @@ def test_pending_pause_does_not_stop_final_failure(store: Store, options: Output
     store.request_pause([task.id])
 
     assert store.fail(task.id, task.lease_token, permanent()) is TaskState.FAILED
+
+
+def test_dollar_values_stored_verbatim(store: Store, options: OutputOptions) -> None:
+    task = claimed(store, options)
+    candidate = MatchCandidate(
+        url="https://x.invalid/$v",
+        title="$title",
+        channel="$$NOW",
+        duration_s=1.0,
+        provider="ytmusic",
+        reasons=["$literal"],
+    )
+
+    store.report_progress(task.id, task.lease_token, ProgressUpdate(title="$HOME", match=candidate))
+
+    stored = store.get(task.id)
+    assert stored.title == "$HOME"
+    assert stored.match == candidate
+
+
+def test_no_dedupe_key_never_dedupes(store: Store, options: OutputOptions) -> None:
+    results = store.submit([track_task(options, "a", dedupe_key=None)] * 2)
+
+    assert [result.created for result in results] == [True, True]
+    assert results[0].task_id != results[1].task_id
