@@ -469,3 +469,25 @@ def test_album_through_youtube_music_search(
     tags = read_tags(Path(options.folder) / "Earth, Wind & Fire - Tone 2.mp3")
     assert tags["source_url"] == "https://music.youtube.com/watch?v=toneVideo02"
     assert tags["isrc"] == "QZFAK0000002"
+
+
+def test_command_rejects_bad_bitrate(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spotdesk",
+            "download",
+            "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+            "-o",
+            str(tmp_path),
+            "--bitrate",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert completed.returncode == 2
+    assert "--bitrate must be a positive number" in completed.stderr

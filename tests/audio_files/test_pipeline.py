@@ -9,11 +9,22 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from spotdesk.audio import ffmpeg, filesystem, tagformats
-from spotdesk.audio.fetch import Forbidden, NetworkError
+from spotdesk.audio.fetch import (
+    AgeRestricted,
+    BotCheck,
+    Downloaded,
+    Fetcher,
+    FetchError,
+    Forbidden,
+    GeoBlocked,
+    NetworkError,
+    Unavailable,
+)
 from spotdesk.audio.ffmpeg import FfmpegMissing
 from spotdesk.audio.filesystem import DiskFull, FolderNotWritable, PathTooLong
 from spotdesk.audio.naming import NamingError
@@ -192,8 +203,6 @@ def test_run_network_error_stops_at_once(options: OutputOptions, media: MediaSer
     port = media.base_url.rsplit(":", 1)[1]
     media.stop()
     fetcher_options = {"retries": 0, "extractor_retries": 0}
-    from spotdesk.audio.fetch import Fetcher
-
     pipeline = pipeline_for(
         f"http://127.0.0.1:{port}/tone.m4a",
         f"http://127.0.0.1:{port}/tone.mp3",
@@ -563,3 +572,46 @@ def test_run_relative_output_folder(
         tmp_path / "music" / "Tyler, The Creator, Frank Ocean - Test Tone.mp3"
     )
     assert second.status == "skipped"
+
+
+class FailingFirstFetcher(Fetcher):
+    """Raise `error` for the first URL and download the others for real."""
+
+    def __init__(self, error: FetchError) -> None:
+        super().__init__()
+        self.error = error
+        self.urls: list[str] = []
+
+    def fetch(self, url: str, folder: Path, **kwargs: Any) -> Downloaded:
+        self.urls.append(url)
+        if len(self.urls) == 1:
+            raise self.error
+        return super().fetch(url, folder, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("error_class", "tries_next"),
+    [
+        (Unavailable, True),
+        (AgeRestricted, True),
+        (GeoBlocked, True),
+        (Forbidden, True),
+        (NetworkError, False),
+        (BotCheck, False),
+    ],
+)
+def test_run_fetch_failure_kinds(
+    media: MediaServer, options: OutputOptions, error_class: type[FetchError], tries_next: bool
+) -> None:
+    fetcher = FailingFirstFetcher(error_class("injected by the test"))
+    pipeline = pipeline_for(media.url("tone.m4a"), media.url("tone.mp3"), fetcher=fetcher)
+
+    if tries_next:
+        result = pipeline.run(make_track(), options)
+        assert result.match is not None
+        assert result.match.url == media.url("tone.mp3")
+    else:
+        with pytest.raises(error_class):
+            pipeline.run(make_track(), options)
+        assert fetcher.urls == [media.url("tone.m4a")]
+    assert leftovers(options) == []
