@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 @dataclass
 class WorkerConfig:
-    """Timing of one worker process; all durations are in seconds."""
+    """Timing of one worker process. All durations are in seconds."""
 
     store_uri: str
     worker_id: str
@@ -59,11 +59,11 @@ class Worker:
         self._store_failures = 0
 
     def stop(self, reason: str) -> None:
-        """Ask the loop to stop; safe to call from a signal handler."""
+        """Ask the loop to stop. Safe to call from a signal handler."""
         self.stopping.set(reason)
 
     def run(self) -> int:
-        """Work until stopped; return the process exit status."""
+        """Work until stopped and return the process exit status."""
         config = self.config
         self._events.emit(
             protocol.STARTED,
@@ -76,6 +76,7 @@ class Worker:
             self._open_store, self._events, config.worker_id, config.stall_seconds
         )
         heartbeat.start()
+
         store: Store | None = None
         status = 0
         try:
@@ -90,6 +91,7 @@ class Worker:
             heartbeat.close()
             if store is not None:
                 store.close()
+
         reason = self.stopping.reason or ("no task left" if config.once else "stopped")
         log.info("worker stopped: %s", reason, extra=self._extra)
         self._events.emit(protocol.STOPPED, reason=reason)
@@ -186,7 +188,7 @@ class Worker:
     def persist(self, action: Callable[[], T]) -> T:
         """Run a store write, retrying while the store is unavailable.
 
-        Gives up (re-raising `StoreUnavailable`) only once the worker is stopping; the
+        Gives up (re-raising `StoreUnavailable`) only once the worker is stopping. The
         task's lease then runs out and the reaper returns it to the queue.
         """
         while True:
@@ -205,7 +207,7 @@ class Worker:
         delay = min(config.store_retry_min * 2**self._store_failures, config.store_retry_max)
         self._store_failures += 1
         until = time.time() + delay
-        # The first failure and then every tenth is logged as a warning; repeats in
+        # The first failure and then every tenth is logged as a warning. Repeats in
         # between go to the debug log only.
         level = logging.WARNING if self._store_failures % 10 == 1 else logging.DEBUG
         log.log(

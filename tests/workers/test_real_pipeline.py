@@ -154,5 +154,5 @@ def test_real_sigstop_past_lease(
         wait_until(lambda: leftovers(library) == [], 10, "temporary files removed")
     except AssertionError:
         # NOTE: when `check()` raises just after yt-dlp finished, `Fetcher.fetch` stops a
-        # job that already ended, so nobody removes the finished download.
+        # job that already ended, so no code path removes the finished download.
         pytest.xfail(f"the abandoning worker left its download behind: {leftovers(library)}")
