@@ -1,6 +1,6 @@
 """Failures of yt-dlp downloads, each with a stable code and one sentence of advice.
 
-`try_next` tells the pipeline whether another candidate for the same track may work.
+`try_next` is True when another candidate for the same track may work.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ class BotCheck(FetchError):
 
 
 # Phrases in yt-dlp 2026.11 error messages and in the YouTube playability reasons it passes
-# on, matched in lower case; the first class with a matching phrase wins.
+# on, matched in lower case. The first class with a matching phrase wins.
 _FAILURES: list[tuple[type[FetchError], tuple[str, ...], str]] = [
     (
         BotCheck,

@@ -5,8 +5,9 @@ or ISRC read from the files' own tags. The tags are the truth. The small JSON in
 folder only saves reading every file's tags on each run, and entries are read again from
 the files when the index is missing or damaged, or a file's size or modification time
 changed.
-Several workers may update the index at once; the last writer wins, and a lost entry is
-found again from the file's tags on the next scan.
+Several workers may save the index at once. Each merges the saved entries before adding
+its own, and an entry lost in a race between two saves is read again from the file's tags
+when the folder is next walked.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class LibraryIndex:
     """An index of the audio files under `folder`, keyed by their relative paths.
 
     The folder is walked once per instance. Later calls only re-read the index file when
-    another process saved it, so a long-lived instance sees what other spotdesk workers
+    another process saved it, so a long-lived instance finds what other spotdesk workers
     placed, but not files copied in by hand until the next instance walks the folder.
     """
 

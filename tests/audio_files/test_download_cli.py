@@ -417,7 +417,7 @@ def test_command_interrupt_leaves_nothing(
 class LoopbackFetcher(Fetcher):
     """A real yt-dlp fetcher that gets YouTube Music watch URLs from the media server.
 
-    The fake stands in for the audio YouTube would serve; yt-dlp still downloads it.
+    The media server replaces the audio YouTube would serve, and yt-dlp still downloads it.
     """
 
     def __init__(self, media: MediaServer, files: dict[str, str]) -> None:
