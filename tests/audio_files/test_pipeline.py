@@ -7,6 +7,7 @@ import errno
 import os
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -614,4 +615,24 @@ def test_run_fetch_failure_kinds(
         with pytest.raises(error_class):
             pipeline.run(make_track(), options)
         assert fetcher.urls == [media.url("tone.m4a")]
+    assert leftovers(options) == []
+
+
+def test_run_two_workers_same_track(media: MediaServer, options: OutputOptions) -> None:
+    media.throttle(150_000)  # both downloads overlap, so both pass the library check
+    results: dict[int, object] = {}
+
+    def work(number: int) -> None:
+        results[number] = pipeline_for(media.url("tone.m4a")).run(make_track(), options)
+
+    threads = [threading.Thread(target=work, args=(number,)) for number in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(result.status for result in results.values())  # type: ignore[attr-defined]
+    assert statuses == ["downloaded", "skipped"]
+    assert media.requests["tone.m4a"] == 4  # both downloaded: yt-dlp requests it twice each
+    assert audio_files(options) == ["Tyler, The Creator, Frank Ocean - Test Tone.mp3"]
     assert leftovers(options) == []
