@@ -342,15 +342,13 @@ def test_wrong_method_lists_allowed(api: RunningApi) -> None:
     assert response.headers["Allow"] == "GET, POST"
 
 
-@pytest.mark.xfail(
-    reason="both stores pass a cursor over 2**63 to the database driver, which raises "
-    "OverflowError instead of InvalidCursor",
-    strict=False,
-)
 def test_huge_cursor_gets_400(api: RunningApi) -> None:
-    response = api.client.get(DOWNLOADS, params={"cursor": "9" * 30})
+    listing = api.client.get(DOWNLOADS, params={"cursor": "9" * 30})
+    events = api.client.get("/api/v1/events", headers={"Last-Event-ID": "9" * 30})
 
-    assert response.status_code == 400
+    assert listing.status_code == 400
+    assert events.status_code == 400
+    assert events.json()["error"]["code"] == "store.invalid_cursor"
 
 
 def test_filter_needs_review(api: RunningApi) -> None:
