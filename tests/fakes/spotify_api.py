@@ -12,6 +12,8 @@ Public embed pages list at most 100 tracks, and unknown ids return 200 without `
 
 `env` contains the `SPOTDESK_SPOTIFY_*_URL` values that point spotdesk at the fake, for tests
 that start subprocesses. `fail(...)` injects errors, `calls` counts requests per path.
+`accounts` (`spotify_accounts.FakeAccounts`) is the user side: the PKCE login, user tokens,
+`/me`, Liked Songs, and private playlists that only a user token reads.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from spotdesk.config import ServiceUrls
 from spotdesk.spotify.credentials import Credentials
+from tests.fakes.spotify_accounts import FakeAccounts
 from tests.fakes.spotify_data import (
     APP_OWNER,
     SPOTIFY_OWNER,
@@ -90,6 +93,7 @@ class FakeSpotify:
         self.page_overrides: dict[str, str] = {}  # path -> raw HTML
         self._faults: list[Fault] = []
         self._tokens: set[str] = set()
+        self.accounts = FakeAccounts(self)
         self._token_numbers = itertools.count(1)
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -327,10 +331,14 @@ class FakeSpotify:
 
         if path == "/api/token" and method == "POST":
             return self._token(headers, body)
+        if path == "/authorize" and method == "GET":
+            return self.accounts.authorize(query)
         if path.startswith("/v1/"):
-            if not self._authorised(headers):
+            bearer = (headers.get("Authorization") or "").removeprefix("Bearer ")
+            user_scopes = self.accounts.scopes_of(bearer)
+            if user_scopes is None and not self._authorised(headers):
                 return Reply(401, _error(401, "Invalid access token"))
-            return route_api(self, path, query)
+            return route_api(self, path, query, user_scopes)
         if path.startswith("/short/"):
             return self._short_link(path.removeprefix("/short/"))
         return route_page(self, path)
@@ -351,6 +359,8 @@ class FakeSpotify:
     def _token(self, headers: Any, body: bytes) -> Reply:
         expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
         form = parse_qs(body.decode())
+        if form.get("grant_type") in (["authorization_code"], ["refresh_token"]):
+            return self.accounts.token({key: values[-1] for key, values in form.items()})
         if headers.get("Authorization") != f"Basic {expected}":
             return Reply(
                 400, {"error": "invalid_client", "error_description": "Invalid client secret"}

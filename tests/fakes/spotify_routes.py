@@ -11,12 +11,18 @@ if TYPE_CHECKING:
     from tests.fakes.spotify_api import FakeSpotify
 
 
-def route_api(fake: FakeSpotify, path: str, query: dict[str, str]) -> Reply:
+def route_api(
+    fake: FakeSpotify, path: str, query: dict[str, str], user_scopes: frozenset[str] | None = None
+) -> Reply:
+    """Serve one Web API request; `user_scopes` is None for a client credentials token."""
     parts = [part for part in path.split("/") if part][1:]  # drop "v1"
     if not parts:
         return _not_found()
     kind, rest = parts[0], parts[1:]
     catalog = fake.catalog
+
+    if kind == "me":
+        return _me(fake, rest, query, user_scopes)
 
     if not rest or rest == [""]:
         # Batch lookups: GET /tracks?ids=a,b (spotipy also sends /tracks/?ids=).
@@ -63,7 +69,21 @@ def route_api(fake: FakeSpotify, path: str, query: dict[str, str]) -> Reply:
             200, _page(fake, f"artists/{object_id}/albums", items, query, 20, total, maximum=50)
         )
     if kind == "playlists":
-        return _playlist(fake, object_id, sub, query)
+        return _playlist(fake, object_id, sub, query, user_scopes)
+    return _not_found()
+
+
+def _me(
+    fake: FakeSpotify, rest: list[str], query: dict[str, str], user_scopes: frozenset[str] | None
+) -> Reply:
+    if user_scopes is None:
+        return _forbidden("This endpoint needs a user access token")
+    if not rest:
+        return Reply(200, fake.accounts.me())
+    if rest == ["tracks"]:
+        if "user-library-read" not in user_scopes:
+            return _forbidden("Insufficient client scope")
+        return Reply(200, _page(fake, "me/tracks", fake.accounts.saved, query, 20, maximum=50))
     return _not_found()
 
 
@@ -93,11 +113,24 @@ def _lookup(fake: FakeSpotify, kind: str, object_id: str) -> JsonObject | None:
     return None
 
 
-def _playlist(fake: FakeSpotify, playlist_id: str, sub: list[str], query: dict[str, str]) -> Reply:
+def _playlist(
+    fake: FakeSpotify,
+    playlist_id: str,
+    sub: list[str],
+    query: dict[str, str],
+    user_scopes: frozenset[str] | None,
+) -> Reply:
     record = fake.catalog.playlists.get(playlist_id)
     # Development-mode apps get 404 for Spotify-owned (editorial, algorithmic) playlists.
     if record is None or record.owner_id == SPOTIFY_OWNER:
         return _not_found()
+    # A user token reads the user's own and followed playlists, private ones included.
+    # Client credentials have no user, so they read no private playlist at all.
+    user_reads = user_scopes is not None and fake.accounts.can_read_playlist(
+        record.owner_id, playlist_id
+    )
+    if not record.public and not user_reads:
+        return _forbidden("Forbidden")
     if not sub:
         meta = copy.deepcopy(record.meta)
         meta["tracks"] = {
@@ -106,8 +139,9 @@ def _playlist(fake: FakeSpotify, playlist_id: str, sub: list[str], query: dict[s
         }
         return Reply(200, meta)
     if sub == ["items"]:
-        if record.owner_id != APP_OWNER:
-            return Reply(403, {"error": {"status": 403, "message": "Forbidden"}})
+        app_reads = user_scopes is None and record.owner_id == APP_OWNER
+        if not (app_reads or user_reads):
+            return _forbidden("Forbidden")
         entries = [_entry(record, item) for item in record.entries]
         return Reply(200, _page(fake, f"playlists/{playlist_id}/items", entries, query, 100))
     if sub == ["tracks"]:
@@ -154,6 +188,10 @@ def _page(
         else None,
         "previous": None,
     }
+
+
+def _forbidden(message: str) -> Reply:
+    return Reply(403, {"error": {"status": 403, "message": message}})
 
 
 def _not_found() -> Reply:
