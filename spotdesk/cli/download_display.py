@@ -6,6 +6,7 @@ a run on the queue: both feed it `Progress` values and per-track outcomes.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -171,6 +172,10 @@ class ProgressDisplay:
         return " ".join(parts)
 
     def _draw(self, line: str) -> None:
+        # A line wider than the terminal wraps, and "\r" then redraws only its last row.
+        width = shutil.get_terminal_size().columns - 1
+        if len(line) > width:
+            line = line[: max(width - 1, 0)] + "…"
         padding = max(self._line_width - len(line), 0)
         self.stream.write("\r" + line + " " * padding)
         self.stream.flush()

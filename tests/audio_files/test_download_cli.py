@@ -251,6 +251,19 @@ def test_display_redraws_live_line_on_terminal() -> None:
     assert text.startswith("\r[2/3] downloading  45% 2.0 KiB/s ETA 1:05 A - Song | done 0/3")
 
 
+def test_display_fits_terminal_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    stream = FakeTerminal()
+    display = ProgressDisplay(stream, 3, DownloadSummary())
+
+    display.start_track("A very long artist name - and an even longer title", 1)
+    display.update(Progress(Stage.SEARCHING, 0.0))
+
+    line = stream.getvalue().removeprefix("\r")
+    assert len(line) == 39
+    assert line.endswith("…")
+
+
 def test_display_shows_overall_speed() -> None:
     stream = FakeTerminal()
     summary = DownloadSummary(bytes_downloaded=4096, started=time.monotonic() - 2.0)
