@@ -211,12 +211,11 @@ def test_separate_workers_finish_api_tasks(deployment: Deployment, tmp_path: Pat
 
 
 def test_api_with_own_workers_returns_tasks_on_stop(
-    tmp_path: Path, spotify: FakeSpotify, media: MediaServer
+    tmp_path: Path, store_uri: str, spotify: FakeSpotify, media: MediaServer
 ) -> None:
     """`spotdesk api --workers 1` runs a worker; stopping it hands a running task back."""
     library = tmp_path / "library"
     library.mkdir()
-    store_uri = f"sqlite:///{tmp_path / 'queue.db'}"
     env = deployment_env(spotify, library)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
