@@ -16,7 +16,7 @@ from spotdesk.model import NEEDS_REVIEW, Task, TaskKind, TaskState
 
 from . import codec
 from .contract import Changes, DayStats, Store, TaskFilter, TaskNotFound, TaskPage
-from .mongo_support import ChangeCursor, ServerClock, translated
+from .mongo_support import GAP_WINDOW, ChangeCursor, ServerClock, translated
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,7 @@ class MongoReading(Store):
     @translated
     def changes_since(self, cursor: str | None, limit: int = 1000) -> Changes:
         if cursor is None:
-            counter = self._db["counters"].find_one({"_id": "change"})
-            return Changes([], [], str(counter["value"] if counter else 0))
+            return Changes([], [], self._current_position().encode())
         position = ChangeCursor.decode(cursor)
         counters = {doc["_id"]: int(doc["value"]) for doc in self._db["counters"].find()}
         codec.check_cursor_range(
@@ -77,6 +76,23 @@ class MongoReading(Store):
             removed_ids=[str(doc["task_id"]) for doc in events if "kind" not in doc],
             cursor=next_position.encode(),
         )
+
+    def _current_position(self) -> ChangeCursor:
+        """Return a cursor at the newest change number, with its recent gaps.
+
+        A number just taken by a writer whose write has not landed yet is such a gap, so
+        a reader starting now still sees that write.
+        """
+        counter = self._db["counters"].find_one({"_id": "change"})
+        newest = int(counter["value"]) if counter else 0
+        oldest = max(newest - GAP_WINDOW, 0)
+        recent = {"change_seq": {"$gt": oldest}}
+        landed = [
+            int(doc["change_seq"])
+            for collection in (self._tasks, self._db["removed_tasks"])
+            for doc in collection.find(recent, {"change_seq": 1})
+        ]
+        return ChangeCursor(oldest).advance(landed, newest, time.time())
 
     def wait_for_changes(
         self, cursor: str | None, timeout: float, poll_interval: float = 0.5

@@ -118,8 +118,11 @@ class ServerClock:
 
 # Limits for re-reading missing change numbers whose writes may still be in flight: only
 # the newest GAP_WINDOW numbers below the cursor count, each for GAP_SECONDS seconds.
+# Numbers of overwritten writes look missing too, so the limits also bound the cursor's
+# size. NOTE: a write that lands more than GAP_SECONDS after taking its number is missed
+# by readers already past it, until they list the queue again.
 GAP_WINDOW = 256
-GAP_SECONDS = 30.0
+GAP_SECONDS = 10.0
 
 
 @dataclass

@@ -1009,7 +1009,8 @@ def test_idle_claims_change_nothing(store: Store, options: OutputOptions) -> Non
     for _ in range(3):
         assert store.claim("w", LEASE) is None
 
-    assert store.changes_since(None).cursor == cursor
+    # The number before any ":" is the newest change; MongoDB cursors add recent gaps.
+    assert store.changes_since(None).cursor.split(":")[0] == cursor.split(":")[0]
 
 
 @pytest.mark.parametrize("cursor", ["9" * 30, "-1", "1.5", "", "2:x@1", "2:3@y"])

@@ -229,3 +229,15 @@ def test_polling_fallback_finds_changes(mongo_store: MongoStore, options: Output
     changes = mongo_store.wait_for_changes(cursor, timeout=5.0, poll_interval=0.05)
 
     assert len(changes.tasks) == 1
+
+
+def test_fresh_cursor_sees_write_in_flight(mongo_store: MongoStore, options: OutputOptions) -> None:
+    [task_id] = [r.task_id for r in mongo_store.submit([track_task(options, "a")])]
+    in_flight = mongo_store._take_numbers("change")  # taken before the reader starts
+
+    cursor = mongo_store.changes_since(None).cursor
+    mongo_store._tasks.update_one({"_id": task_id}, {"$set": {"change_seq": in_flight}})
+    changes = mongo_store.changes_since(cursor)
+
+    assert [task.id for task in changes.tasks] == [task_id]
+    assert mongo_store.changes_since(changes.cursor).tasks == []
