@@ -196,6 +196,7 @@ def test_separate_workers_finish_api_tasks(deployment: Deployment, tmp_path: Pat
             )
         finally:
             statuses = [stop(worker) for worker in workers]
+        stats = deployment.client.get("/api/v1/stats").json()
 
     logs = "\n".join((tmp_path / f"worker{n}.log").read_text() for n in (1, 2))
     assert [task["state"] for task in tasks] == ["done", "done"], logs
@@ -203,6 +204,10 @@ def test_separate_workers_finish_api_tasks(deployment: Deployment, tmp_path: Pat
     for task in tasks:
         assert Path(task["output_path"]).is_file()
         assert Path(task["output_path"]).parent == deployment.library.resolve()
+
+    assert stats["counts"]["done"] == 2
+    assert stats["downloads"] == 2
+    assert stats["bytes"] > 0
 
     seen = [e.data for e in reader.events if e.event == "task" and e.data["id"] in ids]
     assert any(event["state"] == "running" for event in seen)
