@@ -1,8 +1,9 @@
 """Run store and service calls on a thread pool, off the event loop.
 
-A store is used by one thread at a time, so the backend keeps a pool of open stores, each
-with a `Service` over it. A call takes an idle store (or opens a new one when none is
-idle) and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
+Threads sharing one SQLite store wait for each other on its lock, so one slow write would
+hold up every read. The backend therefore keeps a pool of open stores, each with its own
+connection and a `Service` over it, and uses each store for one call at a time. A call
+takes an idle store (or opens a new one when none is idle) and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
 `fn(store, service, ...)` on a pool thread. A slow database call then occupies one thread
 and one store, while the event loop keeps serving other requests and event streams.
 """
@@ -36,7 +37,7 @@ PREPARED_STORES = 2
 
 
 class Backend:
-    """A thread pool and a pool of open stores, each store used by one thread at a time."""
+    """A thread pool and a pool of open stores, each store used by one call at a time."""
 
     def __init__(self, store_uri: str, settings: Settings, pool_size: int = DEFAULT_POOL_SIZE):
         self.store_uri = store_uri
