@@ -50,12 +50,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # How far a downloaded file's length may be from Spotify's before the candidate is
-# rejected: the larger of an absolute and a relative allowance.
+# rejected: the larger of an absolute and a relative allowance. Copies of one recording
+# usually differ by a second or two of silence, while a music video's intro or a live
+# version adds more. NOTE: these values are a judgement, not measured on a corpus.
 DURATION_TOLERANCE_S = 7.0
 DURATION_TOLERANCE_FRACTION = 0.05
 # Candidates tried per track when downloads fail or their lengths do not fit.
 MAX_ATTEMPTS = 3
-DEFAULT_REVIEW_THRESHOLD = 0.6
 
 # The overall progress fraction at which each stage starts.
 _STAGE_START = {
@@ -275,7 +276,9 @@ class _TrackRun:
                 f"The best match scored {result.confidence:.2f}, below the review threshold; "
                 "choose a match for this track.",
             )
-        threshold = getattr(self.pipeline.matcher, "threshold", DEFAULT_REVIEW_THRESHOLD)
+        from spotdesk.audio.match import REVIEW_THRESHOLD
+
+        threshold = getattr(self.pipeline.matcher, "threshold", REVIEW_THRESHOLD)
         good = [item for item in result.ranked if item.confidence >= threshold]
         return (good or [result.best])[:MAX_ATTEMPTS], result.ranked
 
