@@ -25,6 +25,7 @@ from spotdesk.audio.fetcherrors import (
     Unavailable,
     classify_failure,
 )
+from spotdesk.audio.ffmpeg import FfmpegMissing, find_ffmpeg
 from spotdesk.audio.filesystem import remove_quietly, temp_stem
 
 log = logging.getLogger(__name__)
@@ -189,6 +190,12 @@ class Fetcher:
         }
         if self.js_runtime:
             options["js_runtimes"] = {"deno": {"path": self.js_runtime}}
+        try:
+            # yt-dlp needs ffmpeg for some formats (HLS streams, for example) and looks only
+            # on PATH unless told, which misses imageio-ffmpeg's binary.
+            options["ffmpeg_location"] = str(find_ffmpeg())
+        except FfmpegMissing as error:
+            log.debug("yt-dlp gets no ffmpeg location: %s", error)
         if self.cookies_from_browser:
             # yt-dlp takes (browser, profile, keyring, container).
             options["cookiesfrombrowser"] = (self.cookies_from_browser, None, None, None)

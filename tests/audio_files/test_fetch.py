@@ -22,6 +22,7 @@ from spotdesk.audio.fetch import (
     Unavailable,
     classify_failure,
 )
+from spotdesk.audio.ffmpeg import find_ffmpeg
 from spotdesk.errors import CancelledError
 from tests.audio_files.conftest import files_in
 from tests.fakes.media_server import MediaServer
@@ -152,6 +153,7 @@ def test_options_pass_deno_and_browser_cookies() -> None:
     options = fetcher.options()
 
     assert options["js_runtimes"] == {"deno": {"path": "/opt/deno/bin/deno"}}
+    assert options["ffmpeg_location"] == str(find_ffmpeg())
     assert options["cookiesfrombrowser"] == ("firefox", None, None, None)
 
 
