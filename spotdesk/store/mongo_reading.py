@@ -61,7 +61,7 @@ class MongoReading(Store):
         )
         query: dict[str, Any] = {"change_seq": {"$gt": position.after}}
         if position.gaps:
-            query = {"$or": [query, {"change_seq": {"$in": list(position.gaps)}}]}
+            query = {"$or": [query, {"change_seq": {"$in": sorted(position.gaps)}}]}
         docs = list(self._tasks.find(query).sort("change_seq", 1).limit(limit))
         removed = list(self._db["removed_tasks"].find(query).sort("change_seq", 1).limit(limit))
 

@@ -131,45 +131,53 @@ class ChangeCursor:
 
     Writers take change numbers from a counter before they write, so a reader can see
     number 7 before the write holding number 6 lands. The cursor keeps such recent gaps
-    and queries them again until they expire.
+    and queries them again until GAP_SECONDS after the newest gap was found.
+
+    Encoded as `AFTER` or `AFTER:BITMAP@STAMP`, where bit i of the hexadecimal BITMAP marks
+    number AFTER - i as missing and STAMP is that Unix second. It stays under 100
+    characters, so it fits an SSE `Last-Event-ID`.
     """
 
     after: int
-    gaps: dict[int, float] = field(default_factory=dict)  # change number -> first missed at
+    gaps: set[int] = field(default_factory=set)
+    found_at: float = 0.0  # when the newest gap was found
 
     def encode(self) -> str:
-        if not self.gaps:
-            return str(self.after)
-        gaps = ",".join(f"{number}@{int(seen)}" for number, seen in sorted(self.gaps.items()))
-        return f"{self.after}:{gaps}"
+        bitmap = sum(1 << (self.after - number) for number in self.gaps)
+        return f"{self.after}:{bitmap:x}@{int(self.found_at)}" if bitmap else str(self.after)
 
     @classmethod
     def decode(cls, text: str) -> ChangeCursor:
-        head, _, tail = text.partition(":")
-        gaps: dict[int, float] = {}
-        for item in filter(None, tail.split(",")):
-            number, _, seen = item.partition("@")
-            try:
-                first_missed = float(seen)
-            except ValueError:
-                raise InvalidCursor(
-                    f"Invalid cursor {text!r}; pass a cursor this store returned."
-                ) from None
-            gaps[parse_position(number, text)] = first_missed
-        return cls(parse_position(head, text), gaps)
+        head, separator, tail = text.partition(":")
+        after = parse_position(head, text)
+        if not separator:
+            return cls(after)
+        bitmap_text, _, stamp_text = tail.partition("@")
+        try:
+            bitmap = int(bitmap_text, 16)
+            found_at = float(parse_position(stamp_text, text))
+        except ValueError:
+            bitmap = -1
+        if not 0 < bitmap < 1 << GAP_WINDOW or bitmap.bit_length() > after + 1:
+            raise InvalidCursor(f"Invalid cursor {text!r}; pass a cursor this store returned.")
+        gaps = {after - bit for bit in range(bitmap.bit_length()) if bitmap >> bit & 1}
+        return cls(after, gaps, found_at)
 
     def advance(self, seen: Iterable[int], last: int, now: float) -> ChangeCursor:
         """Return the cursor after reading the changes numbered `seen`, up to `last`."""
         seen_set = set(seen)
-        gaps = {
-            number: first
-            for number, first in self.gaps.items()
-            if number not in seen_set and now - first < GAP_SECONDS
+        after = max(self.after, last)
+        gaps: set[int] = set()
+        if now - self.found_at < GAP_SECONDS:
+            gaps = {number for number in self.gaps if number not in seen_set}
+        new_gaps = {
+            number
+            for number in range(max(self.after + 1, last - GAP_WINDOW + 1), last + 1)
+            if number not in seen_set
         }
-        for number in range(max(self.after + 1, last - GAP_WINDOW + 1), last + 1):
-            if number not in seen_set:
-                gaps.setdefault(number, now)
-        return ChangeCursor(max(self.after, last), gaps)
+        gaps = {number for number in gaps | new_gaps if number > after - GAP_WINDOW}
+        found_at = now if new_gaps else self.found_at
+        return ChangeCursor(after, gaps, found_at)
 
 
 P = ParamSpec("P")

@@ -14,7 +14,7 @@ import pytest
 
 from spotdesk.model import OutputOptions, TaskKind, TaskState
 from spotdesk.store import open_store
-from spotdesk.store.contract import Outcome, SchemaTooNew, StoreUnavailable
+from spotdesk.store.contract import InvalidCursor, Outcome, SchemaTooNew, StoreUnavailable
 from spotdesk.store.mongo import MongoStore
 from spotdesk.store.mongo_support import ChangeCursor
 from tests.fakes.mongo import URI_VARIABLE, MongoServer, start_mongo_server
@@ -108,12 +108,27 @@ def test_cursor_asks_again_for_gaps() -> None:
 
     after = cursor.advance(seen=[11, 13], last=13, now=1000.0)
     later = ChangeCursor.decode(after.encode()).advance(seen=[12], last=13, now=1001.0)
-    expired = after.advance(seen=[], last=13, now=1000.0 + 31)
+    expired = after.advance(seen=[], last=13, now=1000.0 + 11)
 
     assert after.after == 13
-    assert list(after.gaps) == [12]
-    assert later.gaps == {}
-    assert expired.gaps == {}
+    assert after.gaps == {12}
+    assert ChangeCursor.decode(after.encode()) == ChangeCursor(13, {12}, 1000.0)
+    assert later.gaps == set()
+    assert expired.gaps == set()
+
+
+def test_cursor_stays_short() -> None:
+    cursor = ChangeCursor(10**12).advance(seen=[], last=10**12 + 10_000, now=2e9)
+
+    assert len(cursor.gaps) == 256
+    assert len(cursor.encode()) < 100
+    assert ChangeCursor.decode(cursor.encode()) == cursor
+
+
+@pytest.mark.parametrize("text", ["5:0@1", "5:zz@1", "5:1@x", "3:ff@1", "5:1", f"9:{1 << 256:x}@1"])
+def test_cursor_decode_rejects_garbage(text: str) -> None:
+    with pytest.raises(InvalidCursor):
+        ChangeCursor.decode(text)
 
 
 @pytest.mark.skipif(bool(os.environ.get(URI_VARIABLE)), reason="cannot stop an external server")
