@@ -65,6 +65,7 @@ def test_sigstop_past_lease_rejects_writes(
         lambda: store.get(task_id).state is TaskState.DONE, 40, "task done by the other worker"
     )
     assert stopped.of_kind("done") == []
+    other.wait_for_event("done", task=task_id)  # the store may be ahead of the event
     assert len(other.of_kind("done")) == 1
     assert [line.split()[1] for line in placements(library)] == [str(other.pid)]
     assert sorted(path.name for path in library.iterdir()) == ["placements.log", "track0000.txt"]
@@ -111,5 +112,6 @@ def test_stalled_pipeline_loses_lease(
     assert max(renewals, default=claimed["time"]) < claimed["time"] + 2.0
     assert "not renewed" in abandoned["reason"]
     assert any("no progress check" in line for line in worker.stderr_lines)
+    worker.wait_for_event("done", task=task_id)  # the store may be ahead of the event
     assert len(worker.of_kind("done")) == 1
     assert len(placements(library)) == 1

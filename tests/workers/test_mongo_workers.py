@@ -57,6 +57,7 @@ def test_mongo_kill9_task_recovered(mongo_uri: str, library: Path, spawn, monkey
 
         wait_until(lambda: store.get(task_id).state is TaskState.DONE, 60, "task done")
         assert store.get(task_id).attempts == 2
+        second.wait_for_event("done", task=task_id)  # the store may be ahead of the event
         assert len(second.of_kind("done")) == 1
         placed = sorted(path.name for path in library.iterdir())
         assert placed == ["placements.log", "track0000.txt"]
@@ -80,6 +81,7 @@ def test_mongo_sigstop_past_lease(mongo_uri: str, library: Path, spawn, monkeypa
         stopped.wait_for_event("abandoned", task=task_id, timeout=30)
         wait_until(lambda: store.get(task_id).state is TaskState.DONE, 60, "task done")
         assert stopped.of_kind("done") == []
+        other.wait_for_event("done", task=task_id)  # the store may be ahead of the event
         assert len(other.of_kind("done")) == 1
         placements = (library / "placements.log").read_text(encoding="utf-8").split()
         assert placements == ["track0000", str(other.pid)]

@@ -117,6 +117,7 @@ def test_real_kill9_mid_download_recovers(
     task = store.get(task_id)
     assert task.state is TaskState.DONE, task.error_message
     assert task.attempts == 2
+    second.wait_for_event("done", task=task_id)  # the store may be ahead of the event
     assert len(second.of_kind("done")) == 1
     [placed] = audio_files(library)
     assert read_tags(placed)["title"] == "Test Tone"
@@ -148,6 +149,7 @@ def test_real_sigstop_past_lease(
     wait_until(lambda: store.get(task_id).state.is_final, 90, "task final")
     assert store.get(task_id).state is TaskState.DONE
     assert stopped.of_kind("done") == []
+    other.wait_for_event("done", task=task_id)  # the store may be ahead of the event
     assert len(other.of_kind("done")) == 1
     assert len(audio_files(library)) == 1
     try:
