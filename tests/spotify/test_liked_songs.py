@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,12 @@ from spotdesk.cli.main import build_parser
 from spotdesk.model import LIKED_SONGS_ID, LinkKind, SpotifyAccess, SpotifyLink
 from spotdesk.spotify.errors import LoginExpired, LoginRequired
 from spotdesk.spotify.resolver import Resolver
-from spotdesk.spotify.user_auth import UserToken, save_user_token
+from spotdesk.spotify.user_auth import (
+    KEYRING_SERVICE,
+    KEYRING_TOKEN_USER,
+    UserToken,
+    save_user_token,
+)
 from tests.fakes.spotify_api import FakeSpotify
 from tests.fakes.spotify_data import (
     make_album,
@@ -23,6 +29,9 @@ from tests.fakes.spotify_data import (
     synthetic_id,
 )
 from tests.spotify.conftest import MemoryKeyring, SleepRecorder
+from tests.spotify.file_keyring import BACKEND_NAME, FILE_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
 
 LIKED = SpotifyLink(LinkKind.LIKED, LIKED_SONGS_ID)
 LIKED_URL = "https://open.spotify.com/collection/tracks"
@@ -217,3 +226,36 @@ def test_cli_subprocess_without_login(fake_spotify: FakeSpotify) -> None:
     assert result.returncode == 1
     assert "Liked Songs need Log in with Spotify" in result.stderr
     assert fake_spotify.total_calls == 0
+
+
+def test_cli_subprocess_with_login(fake_spotify: FakeSpotify, tmp_path: Path) -> None:
+    keyring_file = tmp_path / "keyring.json"
+    token = fake_spotify.accounts.user_token(expires_in=-5)  # the command must refresh it
+    keyring_file.write_text(
+        json.dumps({f"{KEYRING_SERVICE}/{KEYRING_TOKEN_USER}": token.to_json()}),
+        encoding="utf-8",
+    )
+    fake_spotify.accounts.add_saved_tracks(saved_tracks(2))
+    env = {
+        **os.environ,
+        **fake_spotify.env,
+        "PYTHON_KEYRING_BACKEND": BACKEND_NAME,
+        FILE_ENV: str(keyring_file),
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "spotdesk", "resolve", "--json", LIKED_URL],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=ROOT,
+    )
+
+    assert result.returncode == 0, result.stderr
+    tracks = json.loads(result.stdout)["resolutions"][0]["tracks"]
+    assert [track["title"] for track in tracks] == ["Liked 1", "Liked 2"]
+    stored = json.loads(keyring_file.read_text(encoding="utf-8"))
+    saved = UserToken.from_json(stored[f"{KEYRING_SERVICE}/{KEYRING_TOKEN_USER}"])
+    assert saved.access_token != token.access_token
+    assert token.access_token not in result.stderr
