@@ -133,7 +133,12 @@ class Fetcher:
             job.deliver_progress(on_progress)
         except BaseException:
             job.request_stop()
-            if not job.finished.wait(STOP_GRACE_S):
+            if job.finished.wait(STOP_GRACE_S):
+                # The download may have ended before its thread saw the stop request, and
+                # then that thread removed nothing.
+                job.session.close()
+                _remove_partials(folder, stem)
+            else:
                 log.warning(
                     "download of %s did not stop within %.0f s; its partial files in %s are "
                     "removed when the stalled read ends",

@@ -210,3 +210,22 @@ def test_fetch_progress_on_calling_thread(media: MediaServer, tmp_path: Path) ->
     Fetcher().fetch(media.url("tone.m4a"), tmp_path, on_progress=record)
 
     assert threads == {threading.current_thread().name}
+
+
+def test_fetch_stop_after_download_ended(media: MediaServer, tmp_path: Path) -> None:
+    media.throttle(100_000)  # slow enough that check() runs while the download is under way
+
+    def check() -> None:
+        # Raise only once the download is complete and its thread has ended, so the stop
+        # request comes too late for that thread to clean up.
+        deadline = time.monotonic() + 10
+        while not list(tmp_path.glob(".spotdesk-*.download.m4a")):
+            assert time.monotonic() < deadline, "the download never completed"
+            time.sleep(0.01)
+        time.sleep(0.3)
+        raise CancelledError("cancelled by the test")
+
+    with pytest.raises(CancelledError):
+        Fetcher().fetch(media.url("tone.m4a"), tmp_path, check=check)
+
+    assert files_in(tmp_path) == []
