@@ -200,3 +200,19 @@ def test_manager_reports_task_events(
 
     claimed = [event["task"] for _, event in recorder.events if event["event"] == "claimed"]
     assert sorted(claimed) == sorted(task_ids)
+
+
+def test_manager_stop_kills_unresponsive_worker(make_manager, qtbot) -> None:
+    manager, recorder = make_manager(1)
+    manager.start()
+    qtbot.waitUntil(lambda: len(recorder.started_events()) == 1, timeout=20000)
+    [pid] = manager.worker_pids().values()
+    os.kill(pid, signal.SIGSTOP)  # a stopped process cannot act on SIGTERM
+
+    started = time.monotonic()
+    manager.stop(timeout_ms=1000)
+
+    assert time.monotonic() - started < 5
+    assert manager.running_count() == 0
+    assert len(recorder.stopped) == 1
+    assert _reaped(pid)
