@@ -81,7 +81,7 @@ class MongoReading(Store):
         """Return a cursor at the newest change number, with its recent gaps.
 
         A number just taken by a writer whose write has not landed yet is such a gap, so
-        a reader starting now still sees that write.
+        a reader starting now still receives that write.
         """
         counter = self._db["counters"].find_one({"_id": "change"})
         newest = int(counter["value"]) if counter else 0
