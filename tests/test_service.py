@@ -200,3 +200,11 @@ def test_submit_many_links_in_order(service: Service, store: Store) -> None:
     assert len(report.accepted) == 200
     listed = [task.link for task in store.list_tasks(limit=500).tasks]
     assert listed == [f"https://open.spotify.com/track/{track_id}" for track_id in ids]
+
+
+def test_submit_liked_songs_is_resolve_task(service: Service, store: Store) -> None:
+    report = service.submit("spotify:collection:tracks")
+
+    [item] = report.accepted
+    assert item.link == "https://open.spotify.com/collection/tracks"
+    assert store.get(item.task_id).kind is TaskKind.RESOLVE
