@@ -225,14 +225,16 @@ class Resolver:
         return ""
 
     def _liked_songs_error(self, denials: list[SpotifyError]) -> SpotifyError:
-        for error in denials:
-            if isinstance(error, LoginExpired):
-                return LoginExpired(
-                    f"Liked Songs need your Spotify login, and Spotify no longer accepts it. "
-                    f"{LOGIN_AGAIN}",
-                    detail=error.message,
-                )
-        return LoginRequired(LIKED_SONGS_NEED_LOGIN)
+        # An earlier resolve may have ended the login, so this one found none to try.
+        ended = [error for error in denials if isinstance(error, LoginExpired)]
+        reason = ended[-1] if ended else self.login_problem
+        if reason is None:
+            return LoginRequired(LIKED_SONGS_NEED_LOGIN)
+        return LoginExpired(
+            f"Liked Songs need your Spotify login, and Spotify no longer accepts it. "
+            f"{LOGIN_AGAIN}",
+            detail=reason.message,
+        )
 
     def _end_login(self, error: LoginExpired) -> None:
         self.login_problem = error
@@ -327,6 +329,8 @@ class Resolver:
     def _key(self, kind: str, object_id: str) -> str:
         # Results read through the Web API carry more (ISRCs, albums) than public ones, so
         # the two are cached apart. Rejected credentials and an ended login count as none.
+        # NOTE: results read with the login share the "api" key, so after a logout a private
+        # playlist stays readable from the cache until its TTL (an hour) runs out.
         web = self._user_source is not None or (self.credentials and not self._api_disabled)
         mode = "api" if web else "public"
         return f"spotify:{CACHE_VERSION}:{mode}:{kind}:{object_id}"

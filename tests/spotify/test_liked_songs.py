@@ -140,6 +140,18 @@ def test_liked_songs_revoked_login(
     assert fake_spotify.calls["/v1/me/tracks"] == 0
 
 
+def test_liked_songs_after_ended_login(
+    fake_spotify: FakeSpotify, memory_keyring: MemoryKeyring, sleeps: SleepRecorder
+) -> None:
+    save_user_token(fake_spotify.accounts.user_token(expires_in=-5))
+    fake_spotify.accounts.revoke_login()
+    resolver = make_resolver(fake_spotify, sleeps)
+    resolver.resolve(SpotifyLink(LinkKind.ALBUM, "4MQnUDGXmHOvnsWCpzeqWT"))  # ends the login
+
+    with pytest.raises(LoginExpired, match="Log in with Spotify again"):
+        resolver.resolve(LIKED)
+
+
 def test_liked_songs_without_library_scope(
     fake_spotify: FakeSpotify, memory_keyring: MemoryKeyring, sleeps: SleepRecorder
 ) -> None:
