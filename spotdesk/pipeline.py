@@ -4,7 +4,7 @@ Stages: searching, matching, downloading, converting, tagging, placing; each is 
 through `report(Progress)`. The pipeline never imports the store: the worker, the CLI
 and the tests call `Pipeline.run` the same way and decide what to do with the result.
 
-Files: the download and the converted audio are temporary files in the target folder; the
+Files: the download and the converted audio are temporary files in the target folder. The
 converted file gets its final name only after tagging succeeded and `check()` passed one
 last time, so a cancel, a lost lease or a crash never leaves a half-written final file.
 """
@@ -113,9 +113,9 @@ def _never_stop() -> None:
 class Pipeline:
     """Search, download, convert, tag and place tracks.
 
-    `matcher` defaults to the YouTube Music and YouTube providers at `urls`; `fetcher` to
-    a yt-dlp `Fetcher`; `lyrics` (an object with `fetch(track)`) to an LRCLIB client,
-    created only when a task requests lyrics.
+    `matcher` defaults to the YouTube Music and YouTube providers at `urls`, and `fetcher`
+    to a yt-dlp `Fetcher`. `lyrics` is an object with `fetch(track)`, by default an LRCLIB
+    client created only when a task requests lyrics.
     """
 
     def __init__(

@@ -197,7 +197,7 @@ class Fetcher:
             options["js_runtimes"] = {"deno": {"path": self.js_runtime}}
         try:
             # yt-dlp needs ffmpeg for some formats (HLS streams, for example) and looks only
-            # on PATH unless told, which misses imageio-ffmpeg's binary.
+            # on PATH without `ffmpeg_location`, which misses imageio-ffmpeg's binary.
             options["ffmpeg_location"] = str(find_ffmpeg())
         except FfmpegMissing as error:
             log.debug("yt-dlp gets no ffmpeg location: %s", error)

@@ -1,4 +1,4 @@
-"""What is already in the output folder, and `.m3u8` playlists of it.
+"""The index of recordings already in the output folder, and `.m3u8` playlists of it.
 
 `LibraryIndex` finds a recording already in the library in a given format, by Spotify id
 or ISRC read from the files' own tags. The tags are the truth. The small JSON index in the
