@@ -271,3 +271,28 @@ def test_cli_subprocess_with_login(fake_spotify: FakeSpotify, tmp_path: Path) ->
     saved = UserToken.from_json(stored[f"{KEYRING_SERVICE}/{KEYRING_TOKEN_USER}"])
     assert saved.access_token != token.access_token
     assert token.access_token not in result.stderr
+
+
+def test_liked_songs_page_rate_limit_waited(
+    fake_spotify: FakeSpotify, logged_in: UserToken, sleeps: SleepRecorder
+) -> None:
+    fake_spotify.accounts.add_saved_tracks(saved_tracks(60))
+    fake_spotify.fail("/v1/me/tracks", 429, times=1, retry_after=3)
+
+    resolution = make_resolver(fake_spotify, sleeps).resolve(LIKED)
+
+    assert len(resolution.tracks) == 60
+    assert sleeps.waits == [3.0]
+
+
+def test_liked_songs_short_total_not_listed(
+    fake_spotify: FakeSpotify, logged_in: UserToken, sleeps: SleepRecorder
+) -> None:
+    fake_spotify.accounts.add_saved_tracks(saved_tracks(2))
+    page = {"items": fake_spotify.accounts.saved, "total": 5, "next": None}
+    fake_spotify.fail("/v1/me/tracks", 200, body=page)
+
+    resolution = make_resolver(fake_spotify, sleeps).resolve(LIKED)
+
+    assert len(resolution.tracks) == 2
+    assert [(entry.reason, entry.count) for entry in resolution.skipped] == [("not_listed", 3)]

@@ -274,3 +274,18 @@ def test_user_token_not_logged(
 
     assert logged_in.access_token not in caplog.text
     assert "Bearer ***" in caplog.text
+
+
+def test_batch_refusal_shared_with_app(
+    fake_spotify: FakeSpotify, logged_in: UserToken, sleeps: SleepRecorder
+) -> None:
+    first = fake_spotify.add_generated_album(synthetic_id("lbat", 1), 2)
+    second = fake_spotify.add_generated_album(synthetic_id("lbat", 2), 2)
+    resolver = make_resolver(fake_spotify, sleeps, credentials=True)
+    assert resolver.resolve(SpotifyLink(LinkKind.ALBUM, first)).access is SpotifyAccess.USER
+
+    clear_user_token()
+    resolution = resolver.resolve(SpotifyLink(LinkKind.ALBUM, second))
+
+    assert resolution.access is SpotifyAccess.APP
+    assert fake_spotify.calls["/v1/tracks"] == 1
