@@ -65,9 +65,12 @@ class Resolver:
 
     `token_store` contains the user's login. The default is the system keyring, and None
     ignores any login. The store is read again before each resolve, so a long-running
-    worker sees a login or logout made in the window. `max_rate_limit_wait` caps the
+    worker picks up a login or logout made in the window. `max_rate_limit_wait` caps the
     seconds one call sleeps through 429 responses before it raises `RateLimited`; `sleep`
     is replaceable for tests.
+
+    NOTE: a caller that means "public pages only" must pass `token_store=None` as well as
+    no credentials, or a stored login is still used.
     """
 
     def __init__(
