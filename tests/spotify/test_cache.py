@@ -163,3 +163,21 @@ def test_unreadable_cache_entry_ignored(fake_spotify: FakeSpotify) -> None:
     for key in cache.rows:
         cache.rows[key] = json.dumps({"unexpected": True})
     assert len(resolver.resolve(ALBUM).tracks) == 16
+
+
+def test_entry_without_access_still_read(fake_spotify: FakeSpotify) -> None:
+    # Entries cached before the access was recorded have no "access" key.
+    cache = JsonFileLikeCache()
+    resolver = Resolver(fake_spotify.service_urls(), fake_spotify.credentials, cache)
+    resolver.resolve(ALBUM)
+    key = next(key for key in cache.rows if ":album:" in key)
+    entry = json.loads(cache.rows[key])
+    del entry["access"]
+    cache.rows[key] = json.dumps(entry)
+    fake_spotify.reset_calls()
+
+    resolution = resolver.resolve(ALBUM)
+
+    assert resolution.access is None
+    assert len(resolution.tracks) == 16
+    assert fake_spotify.total_calls == 0

@@ -355,3 +355,12 @@ def test_repeating_next_link_stops(fake_spotify: FakeSpotify) -> None:
     items = list(client.pages({"items": [{"n": 1}], "next": next_url}, "looping pages"))
     assert items == [{"n": 1}]
     assert fake_spotify.calls["/v1/playlists/LoopingPlaylist0000000/items"] == 1
+
+
+def test_client_needs_some_authorization(fake_spotify: FakeSpotify) -> None:
+    from spotdesk.spotify.webapi import WebApiClient
+
+    urls = fake_spotify.service_urls()
+
+    with pytest.raises(ValueError, match="client credentials or a user session"):
+        WebApiClient(urls.spotify_api, urls.spotify_accounts, None)
