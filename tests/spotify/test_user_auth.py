@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import pytest
@@ -283,3 +284,24 @@ def test_tokens_never_logged(
     assert access not in caplog.text
     assert token.access_token not in caplog.text
     assert str(token.refresh_token) not in caplog.text
+
+
+def test_concurrent_requests_refresh_once(
+    fake_spotify: FakeSpotify, memory_keyring: MemoryKeyring
+) -> None:
+    token = expired(fake_spotify.accounts.user_token())
+    session = session_for(fake_spotify, token)
+    results: list[str] = []
+
+    threads = [
+        threading.Thread(target=lambda: results.append(session.get_access_token()))
+        for _ in range(8)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert len(results) == 8
+    assert len(set(results)) == 1
+    assert fake_spotify.calls["/api/token"] == 1
