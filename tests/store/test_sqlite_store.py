@@ -133,3 +133,22 @@ def test_invalid_uri_message_hides_password() -> None:
 
     assert "secret" not in raised.value.message
     assert "user:***@db.example" in raised.value.message
+
+
+def test_settings_store_wins_over_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotdesk.config import Settings, save_settings
+    from spotdesk.store import resolve_store_uri
+
+    save_settings(Settings(store_uri=f"sqlite:///{tmp_path / 'settings.db'}"))
+    monkeypatch.setenv("SPOTDESK_STORE", f"sqlite:///{tmp_path / 'env.db'}")
+
+    assert resolve_store_uri() == f"sqlite:///{tmp_path / 'settings.db'}"
+    assert resolve_store_uri("sqlite:///given.db") == "sqlite:///given.db"
+
+
+def test_redact_uri_hides_only_password() -> None:
+    from spotdesk.store.contract import redact_uri
+
+    assert redact_uri("mongodb://u:p%40ss@h1,h2/db?x=1") == "mongodb://u:***@h1,h2/db?x=1"
+    assert redact_uri("mongodb://h:27017/db") == "mongodb://h:27017/db"
+    assert redact_uri("sqlite:////data/a@b.db") == "sqlite:////data/a@b.db"
