@@ -128,11 +128,25 @@ def start_mongo_server(data_dir: Path) -> MongoServer:
     return server
 
 
+# Each module that imports `mongo_server` gets its own session fixture from pytest, so the
+# fixtures share one server here and the last one to finish stops it.
+_shared_server: MongoServer | None = None
+_shared_users = 0
+
+
 @pytest.fixture(scope="session")
 def mongo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MongoServer]:
-    server = start_mongo_server(tmp_path_factory.mktemp("mongo") / "data")
-    yield server
-    server.stop()
+    global _shared_server, _shared_users
+    if _shared_server is None:
+        _shared_server = start_mongo_server(tmp_path_factory.mktemp("mongo") / "data")
+    _shared_users += 1
+    try:
+        yield _shared_server
+    finally:
+        _shared_users -= 1
+        if _shared_users == 0:
+            _shared_server.stop()
+            _shared_server = None
 
 
 def _server_command() -> str:
