@@ -1,20 +1,24 @@
 """`spotdesk download`: download Spotify links as tagged audio files.
 
-The command resolves each link, then runs the pipeline on its tracks one after another in
-this process. One track's failure never stops the others; the summary lists every track
-that was skipped, needs review or failed, with the reason.
+The command submits the links to the task queue and runs worker processes until their
+tasks are final, so an interrupted run continues where it stopped. With `--in-process` it
+resolves and downloads in this process instead, one track after another. Either way one
+track's failure never stops the others, and the summary lists every track that was
+skipped, needs review or failed, with the reason.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from spotdesk.cli.download_display import DownloadSummary, ProgressDisplay
+    from spotdesk.config import Settings
     from spotdesk.model import OutputOptions, Resolution, Track
     from spotdesk.pipeline import Pipeline
     from spotdesk.spotify.resolver import Resolver
@@ -76,6 +80,23 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="download again even when the recording is already in the output folder",
     )
     parser.add_argument(
+        "-n",
+        "--workers",
+        type=int,
+        metavar="N",
+        help="number of worker processes (default: the one in the settings)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URI",
+        help="task store, sqlite:///PATH or mongodb://… (default: the one in the settings)",
+    )
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="download in this process, one track at a time, without the task queue",
+    )
+    parser.add_argument(
         "--public",
         action="store_true",
         help="ignore configured Spotify credentials and read Spotify's public pages only",
@@ -85,15 +106,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from spotdesk.audio.naming import InvalidTemplate, parse_template
-    from spotdesk.config import ServiceUrls, load_settings
-    from spotdesk.pipeline import Pipeline
-    from spotdesk.spotify.credentials import load_credentials
-    from spotdesk.spotify.resolver import Resolver
+    from spotdesk.config import load_settings
 
     settings = load_settings()
     options = build_options(args, settings.output_options())
     if options.bitrate is not None and options.bitrate <= 0:
         print("spotdesk download: --bitrate must be a positive number of kbit/s.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        print("spotdesk download: --workers must be at least 1.", file=sys.stderr)
         return EXIT_USAGE
     try:
         parse_template(options.template)
@@ -101,16 +122,94 @@ def run(args: argparse.Namespace) -> int:
         print(f"spotdesk download: {error.message}", file=sys.stderr)
         return EXIT_USAGE
 
+    text = "\n".join(args.links)
+    if args.in_process:
+        return _run_in_process(text, options, settings, args.public)
+    return _run_on_queue(text, options, settings, args)
+
+
+def _run_in_process(text: str, options: OutputOptions, settings: Settings, public: bool) -> int:
+    from spotdesk.config import ServiceUrls
+    from spotdesk.pipeline import Pipeline
+    from spotdesk.spotify.resolver import build_resolver
+
     urls = ServiceUrls.from_env()
-    credentials = None if args.public else load_credentials(settings)
-    resolver = Resolver(urls, credentials)
+    resolver = build_resolver(urls, settings, public=public)
     pipeline = Pipeline(urls, cookies_from_browser=settings.cookies_from_browser or None)
     try:
-        return download_links(
-            "\n".join(args.links), options, resolver, pipeline, sys.stdout, sys.stderr
-        )
+        return download_links(text, options, resolver, pipeline, sys.stdout, sys.stderr)
     finally:
         pipeline.fetcher.close()
+
+
+def _run_on_queue(
+    text: str, options: OutputOptions, settings: Settings, args: argparse.Namespace
+) -> int:
+    """Submit the links to the store and run workers until their tasks are final.
+
+    Tasks already queued for the same links and options are reused, so an interrupted run
+    continues where it stopped; tracks already in the library are skipped by the workers.
+    """
+    from spotdesk.cli.download_display import (
+        DownloadSummary,
+        Outcome,
+        QueueDisplay,
+        exit_status,
+        format_summary,
+    )
+    from spotdesk.service import Service
+    from spotdesk.spotify.resolver import PUBLIC_ONLY_ENV
+    from spotdesk.store import open_store
+    from spotdesk.store.contract import StoreError
+    from spotdesk.workers.foreground import run_until_done
+
+    store_uri = args.store or settings.effective_store_uri
+    try:
+        store = open_store(store_uri)
+    except StoreError as error:
+        print(f"spotdesk download: cannot open the task store: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        report = Service(store, settings).submit(text, options)
+    except StoreError as error:
+        print(f"spotdesk download: submitting failed: {error.message}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        store.close()
+
+    summary = DownloadSummary()
+    for rejected in report.rejected:
+        print(f"spotdesk download: {rejected.message}", file=sys.stderr)
+        summary.add(Outcome(rejected.text, "failed", rejected.message, code=rejected.code))
+    if not report.accepted:
+        return EXIT_USAGE
+    reused = sum(1 for submitted in report.accepted if not submitted.created)
+    if reused:
+        print(f"Continuing {reused} link(s) already in the queue.")
+
+    if args.public:
+        os.environ[PUBLIC_ONLY_ENV] = "1"  # inherited by the worker processes
+    display = QueueDisplay(sys.stdout, summary)
+    workers = args.workers or settings.workers
+    result = run_until_done(
+        store_uri,
+        [submitted.task_id for submitted in report.accepted],
+        workers,
+        display.on_change,
+        worker_args=_verbosity_args(args),
+    )
+    summary.interrupted = bool(result["interrupted"] or result["aborted"])
+    print(format_summary(summary))
+    if result["aborted"]:
+        print(f"spotdesk download: stopped: {result['aborted']}", file=sys.stderr)
+    if summary.interrupted:
+        print("Unfinished tasks stay queued: run the same command again to continue.")
+    return exit_status(summary)
+
+
+def _verbosity_args(args: argparse.Namespace) -> list[str]:
+    verbose = getattr(args, "verbose", 0)
+    return ["-" + "v" * min(verbose, 2)] if verbose else []
 
 
 def build_options(args: argparse.Namespace, defaults: OutputOptions) -> OutputOptions:

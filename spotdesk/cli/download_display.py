@@ -1,7 +1,8 @@
 """Live progress and the final summary of `spotdesk download`.
 
-Kept apart from the command so the same display serves the in-process run and, later,
-a run on the queue: both feed it `Progress` values and per-track outcomes.
+`ProgressDisplay` follows the in-process run one track at a time; `QueueDisplay` follows
+tasks on the queue, where workers run several tracks at once. Both fill a
+`DownloadSummary`, printed by `format_summary`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from spotdesk.model import Progress, Stage
+from spotdesk.model import Progress, Stage, Task, TaskKind, TaskState
 
 # The minimum seconds between two redraws of the live line on a terminal.
 REDRAW_INTERVAL_S = 0.1
@@ -187,3 +188,130 @@ class ProgressDisplay:
             self._line_width = 0
         self.stream.write(text + "\n")
         self.stream.flush()
+
+
+class QueueDisplay:
+    """Follow tasks on the queue, where several tracks run at once on different workers.
+
+    Each track prints one line when it finishes; on a terminal a live line below shows
+    overall progress and the running tracks, and elsewhere stage changes are printed.
+    """
+
+    def __init__(self, stream: TextIO, summary: DownloadSummary) -> None:
+        self.stream = stream
+        self.summary = summary
+        self.interactive = stream.isatty()
+        self._tracks: dict[str, Task] = {}
+        self._stages: dict[str, Stage | None] = {}
+        self._finished: set[str] = set()
+        self._last_draw = 0.0
+        self._line_width = 0
+
+    def on_change(self, task: Task) -> None:
+        if task.kind is TaskKind.RESOLVE:
+            self._on_resolve(task)
+            return
+        self._tracks[task.id] = task
+        if task.state.is_final:
+            self._finish(task)
+            return
+        if task.stage is not self._stages.get(task.id):
+            self._stages[task.id] = task.stage
+            if not self.interactive and task.stage is not None:
+                self._print(f"[{self._done()}/{self._total()}] {task.stage.value} {_label(task)}")
+        self._redraw()
+
+    def _on_resolve(self, task: Task) -> None:
+        if task.id in self._finished or not task.state.is_final:
+            return
+        self._finished.add(task.id)
+        if task.state is TaskState.FAILED:
+            message = task.error_message or ""
+            outcome = Outcome(task.title or task.link, "failed", message, code=task.error_code)
+            self.summary.add(outcome)
+            self._print(f"failed: {task.link} ({outcome.message})")
+            return
+        for entry in task.skipped:
+            label = entry.title or f"{task.title or task.link} entry {entry.position or '?'}"
+            if entry.reason in ("not_found", "not_listed"):
+                code = f"spotify.{entry.reason}"
+                self.summary.add(Outcome(label, "failed", entry.message, code=code))
+
+    def _finish(self, task: Task) -> None:
+        if task.id in self._finished:
+            return
+        self._finished.add(task.id)
+        outcome = outcome_of(task)
+        if outcome.status == "downloaded":
+            self.summary.bytes_downloaded += task.bytes_total or task.bytes_done or 0
+        self.summary.add(outcome)
+        text = f"[{self._done()}/{self._total()}] {outcome.status}: {outcome.label}"
+        if outcome.status == "downloaded" and outcome.path:
+            text += f" -> {outcome.path}"
+        elif outcome.status != "downloaded":
+            text += f" ({outcome.message})"
+        self._print(text)
+        self._redraw(force=True)
+
+    def _done(self) -> int:
+        return sum(1 for task_id in self._tracks if task_id in self._finished)
+
+    def _total(self) -> int:
+        return len(self._tracks)
+
+    def _redraw(self, force: bool = False) -> None:
+        if not self.interactive:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_draw < REDRAW_INTERVAL_S:
+            return
+        self._last_draw = now
+        running = [task for task in self._tracks.values() if task.state is TaskState.RUNNING]
+        speed = sum(task.speed or 0 for task in running)
+        parts = [f"done {self._done()}/{self._total()}"]
+        if speed:
+            parts.append(format_speed(speed))
+        for task in running[:3]:
+            stage = task.stage.value if task.stage else "starting"
+            parts.append(f"| {stage} {task.progress * 100:.0f}% {_label(task)}")
+        self._draw(" ".join(parts))
+
+    def _draw(self, line: str) -> None:
+        width = shutil.get_terminal_size().columns - 1
+        if len(line) > width:
+            line = line[: max(width - 1, 0)] + "…"
+        padding = max(self._line_width - len(line), 0)
+        self.stream.write("\r" + line + " " * padding)
+        self.stream.flush()
+        self._line_width = len(line)
+
+    def _print(self, text: str) -> None:
+        if self.interactive and self._line_width:
+            self.stream.write("\r" + " " * self._line_width + "\r")
+            self._line_width = 0
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _label(task: Task) -> str:
+    if task.track is not None:
+        track = task.track
+        return f"{', '.join(track.artists)} - {track.title}" if track.artists else track.title
+    return task.title or task.link
+
+
+def outcome_of(task: Task) -> Outcome:
+    """Return the download outcome of a final track task."""
+    label = _label(task)
+    if task.state is TaskState.DONE and task.skipped_reason:
+        return Outcome(label, "skipped", task.skipped_reason, path=task.output_path)
+    if task.state is TaskState.DONE:
+        return Outcome(label, "downloaded", "", path=task.output_path)
+    if task.needs_review:
+        message = task.error_message or "No search result matched well enough."
+        if task.match is not None:
+            message += f" Best candidate: {task.match.title} <{task.match.url}>."
+        return Outcome(label, "needs_review", message, code=task.error_code)
+    if task.state is TaskState.CANCELLED:
+        return Outcome(label, "failed", "cancelled", code="cancelled")
+    return Outcome(label, "failed", task.error_message or "", code=task.error_code)

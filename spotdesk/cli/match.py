@@ -117,8 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from spotdesk.config import ServiceUrls, load_settings
     from spotdesk.errors import SpotdeskError
     from spotdesk.links import parse_links
-    from spotdesk.spotify.credentials import load_credentials
-    from spotdesk.spotify.resolver import Resolver
+    from spotdesk.spotify.resolver import build_resolver
 
     try:
         parsed = parse_links("\n".join(args.links))
@@ -132,7 +131,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     urls = ServiceUrls.from_env()
-    resolver = Resolver(urls, load_credentials(settings))
+    resolver = build_resolver(urls, settings)
     matcher = Matcher(_providers(args.providers, urls, settings.cookies_from_browser or None))
     reports = collect(parsed, resolver, matcher, progress=None if args.json else _progress)
 

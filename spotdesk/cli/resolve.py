@@ -51,15 +51,13 @@ def run(args: argparse.Namespace) -> int:
     from spotdesk.config import ServiceUrls, load_settings
     from spotdesk.errors import SpotdeskError
     from spotdesk.links import parse_links
-    from spotdesk.spotify.credentials import load_credentials
-    from spotdesk.spotify.resolver import Resolver
+    from spotdesk.spotify.resolver import build_resolver
 
     parsed = parse_links("\n".join(args.links))
     for error in parsed.errors:
         print(f"spotdesk resolve: {error.message}", file=sys.stderr)
 
-    credentials = None if args.public else load_credentials(load_settings())
-    resolver = Resolver(ServiceUrls.from_env(), credentials)
+    resolver = build_resolver(ServiceUrls.from_env(), load_settings(), public=args.public)
     links = list(parsed.links) + [pair.link for pair in parsed.pairs]
     manual_audio = {pair.link: pair.audio_url for pair in parsed.pairs}
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from spotdesk.config import ServiceUrls
+from spotdesk.config import ServiceUrls, Settings
 from spotdesk.model import LinkKind, Resolution, SpotifyAccess, SpotifyLink, Track
 from spotdesk.spotify.api_source import LIKED_SONGS_NEED_LOGIN, WebApiSource
 from spotdesk.spotify.cache import InMemoryCache, MetadataCache
@@ -337,3 +337,31 @@ class Resolver:
         web = self._user_source is not None or (self.credentials and not self._api_disabled)
         mode = "api" if web else "public"
         return f"spotify:{CACHE_VERSION}:{mode}:{kind}:{object_id}"
+
+
+# Set to "1" to read Spotify's public pages only; `spotdesk download --public` sets it for
+# the worker processes it starts.
+PUBLIC_ONLY_ENV = "SPOTDESK_SPOTIFY_PUBLIC_ONLY"
+
+
+def build_resolver(
+    urls: ServiceUrls,
+    settings: Settings,
+    *,
+    public: bool | None = None,
+    cache: MetadataCache | None = None,
+) -> Resolver:
+    """Build the resolver every entry point uses, from the settings and the environment.
+
+    With `public` (or `SPOTDESK_SPOTIFY_PUBLIC_ONLY=1` when `public` is None) neither the
+    app credentials nor a stored "Log in with Spotify" token are used.
+    """
+    import os
+
+    from spotdesk.spotify.credentials import load_credentials
+
+    if public is None:
+        public = os.environ.get(PUBLIC_ONLY_ENV) == "1"
+    if public:
+        return Resolver(urls, None, cache=cache, token_store=None)
+    return Resolver(urls, load_credentials(settings), cache=cache)

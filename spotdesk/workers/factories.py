@@ -22,10 +22,9 @@ def resolver_factory(urls: ServiceUrls, settings: Settings) -> Callable[[Store],
     def build(store: Store) -> Any:
         resolver = resolvers.get(id(store))
         if resolver is None:
-            from spotdesk.spotify.credentials import load_credentials
-            from spotdesk.spotify.resolver import Resolver
+            from spotdesk.spotify.resolver import build_resolver
 
-            resolver = Resolver(urls, load_credentials(settings), cache=store)
+            resolver = build_resolver(urls, settings, cache=store)
             resolvers[id(store)] = resolver
         return resolver
 

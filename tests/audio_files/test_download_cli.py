@@ -427,6 +427,83 @@ def test_command_interrupt_leaves_nothing(
     assert files_in(output) == []
 
 
+def run_command(
+    spotify: FakeSpotify, *arguments: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **spotify.env, **spotify.credential_env}
+    return subprocess.run(
+        [sys.executable, "-m", "spotdesk", "download", *arguments],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+    )
+
+
+def test_command_continues_after_interrupt(
+    media: MediaServer, spotify: FakeSpotify, tmp_path: Path
+) -> None:
+    media.throttle(50_000)
+    track_id = spotify_data.synthetic_id("track", 2)
+    pair = f"{media.url('long.m4a')}|spotify:track:{track_id}"
+    output = tmp_path / "music"
+    environment = {**os.environ, **spotify.env, **spotify.credential_env}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spotdesk", "download", pair, "-o", str(output)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(path.name.endswith(".part") for path in output.glob(".spotdesk-*")):
+            assert time.monotonic() < deadline, "the download never started"
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 1, stdout + stderr
+    assert "Unfinished tasks stay queued" in stdout
+
+    media.throttle(None)
+    second = run_command(spotify, pair, "-o", str(output))
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Continuing 1 link(s) already in the queue." in second.stdout
+    assert "Downloaded 1, skipped 0" in second.stdout
+    assert files_in(output) == [".spotdesk-library.json", "Earth, Wind & Fire - Tone 2.mp3"]
+
+
+def test_command_second_run_skips(media: MediaServer, spotify: FakeSpotify, tmp_path: Path) -> None:
+    track_id = spotify_data.synthetic_id("track", 3)
+    pair = f"{media.url('tone.m4a')}|spotify:track:{track_id}"
+    output = tmp_path / "music"
+
+    first = run_command(spotify, pair, "-o", str(output), "--format", "m4a")
+    second = run_command(spotify, pair, "-o", str(output), "--format", "m4a")
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Downloaded 0, skipped 1" in second.stdout
+    assert files_in(output) == [".spotdesk-library.json", "Earth, Wind & Fire - Tone 3.m4a"]
+
+
+def test_command_in_process(media: MediaServer, spotify: FakeSpotify, tmp_path: Path) -> None:
+    track_id = spotify_data.synthetic_id("track", 1)
+    pair = f"{media.url('tone.m4a')}|spotify:track:{track_id}"
+    output = tmp_path / "music"
+
+    completed = run_command(spotify, pair, "-o", str(output), "--in-process")
+
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "Downloaded 1, skipped 0" in completed.stdout
+    assert (output / "Earth, Wind & Fire - Tone 1.mp3").is_file()
+    assert not (Path(os.environ["SPOTDESK_DATA_DIR"]) / "spotdesk.db").exists()
+
+
 class LoopbackFetcher(Fetcher):
     """A real yt-dlp fetcher that gets YouTube Music watch URLs from the media server.
 
