@@ -1,18 +1,32 @@
-"""Logging set-up: a rotating file in the platform's log folder, and stderr for the CLI."""
+"""Logging set-up: rotating files in the platform's log folder, and stderr for the CLI."""
 
 from __future__ import annotations
 
 import logging
 import logging.handlers
 import os
+import re
 
 from spotdesk.config import log_dir
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def setup_logging(verbosity: int = 0, command: str = "spotdesk") -> None:
-    """Log to `<log dir>/spotdesk.log` at debug level and to stderr by `verbosity`.
+def log_file_name(command: str) -> str:
+    """Return the log file of one kind of process: `spotdesk.log` for the desktop app,
+    `spotdesk-COMMAND.log` for other commands.
+
+    Each process rotates only its own file, because rotation by several processes writing
+    one file loses lines. Worker processes pass `worker-ID` as `command`.
+    """
+    if command == "gui":
+        return "spotdesk.log"
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", command).strip("._") or "spotdesk"
+    return f"spotdesk-{safe}.log"
+
+
+def setup_logging(verbosity: int = 0, command: str = "gui") -> None:
+    """Log to a file in the log folder at debug level and to stderr by `verbosity`.
 
     Warnings go to stderr by default, info with -v and debug with -vv. A log folder that
     cannot be created leaves only stderr logging, with one warning.
@@ -31,7 +45,7 @@ def setup_logging(verbosity: int = 0, command: str = "spotdesk") -> None:
         folder = log_dir()
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
-            folder / "spotdesk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+            folder / log_file_name(command), maxBytes=2_000_000, backupCount=5, encoding="utf-8"
         )
     except OSError as error:
         logging.getLogger(__name__).warning("cannot write the log file: %s", error)

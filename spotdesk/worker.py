@@ -132,7 +132,7 @@ class _WorkerFields(logging.Filter):
 def setup_worker_logging(verbosity: int, worker_id: str) -> None:
     from spotdesk.logs import LOG_FORMAT, setup_logging
 
-    setup_logging(verbosity=verbosity, command="worker")
+    setup_logging(verbosity=verbosity, command=f"worker-{worker_id}")
     fields = _WorkerFields(worker_id)
     for handler in logging.getLogger().handlers:
         handler.addFilter(fields)
