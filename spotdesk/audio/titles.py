@@ -53,7 +53,9 @@ VERSION_MARKERS: tuple[VersionMarker, ...] = (
     VersionMarker("cover", re.compile(r"\bcover(ed)?\b|翻唱|カバー|歌ってみた"), 0.4),
     VersionMarker(
         "karaoke",
-        re.compile(r"\bkaraoke\b|カラオケ|\boff\s?vocal\b|\bbacking\s+track\b|伴奏|\bsing\s?along\b"),
+        re.compile(
+            r"\bkaraoke\b|カラオケ|\boff\s?vocal\b|\bbacking\s+track\b|伴奏|\bsing\s?along\b"
+        ),
         0.3,
     ),
     VersionMarker(
