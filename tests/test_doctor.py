@@ -84,7 +84,15 @@ def test_doctor_json_and_exit_status(tmp_path: Path) -> None:
     env = {**os.environ, "SPOTDESK_CONFIG_DIR": str(tmp_path)}
     (tmp_path / "settings.json").write_text(json.dumps({"output_dir": str(tmp_path / "out")}))
     result = subprocess.run(
-        [sys.executable, "-m", "spotdesk", "doctor", "--json", "--store", f"sqlite:///{tmp_path / 'q.db'}"],
+        [
+            sys.executable,
+            "-m",
+            "spotdesk",
+            "doctor",
+            "--json",
+            "--store",
+            f"sqlite:///{tmp_path / 'q.db'}",
+        ],
         capture_output=True,
         text=True,
         env=env,
