@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "queue",
     "api",
     "doctor",
+    "desktop_entry",
 )
 
 

@@ -13,13 +13,13 @@ import collections
 import logging
 import os
 import socket
-import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from spotdesk.frozen import worker_command
 from spotdesk.store.contract import redact_uri
 from spotdesk.worker import STORE_ENV
 from spotdesk.workers.protocol import parse_event
@@ -200,10 +200,12 @@ class WorkerManager(QObject):
         environment.insert("PYTHONUNBUFFERED", "1")
         environment.insert(STORE_ENV, self.store_uri)
         process.setProcessEnvironment(environment)
-        process.setProgram(sys.executable)
-        process.setArguments(
-            ["-m", "spotdesk.worker", "--id", slot.worker_id, "--managed", *self._worker_args]
+        # A PyInstaller bundle has no interpreter, so the command line comes from one place.
+        program, *arguments = worker_command(
+            ["--id", slot.worker_id, "--managed", *self._worker_args]
         )
+        process.setProgram(program)
+        process.setArguments(arguments)
         process.readyReadStandardOutput.connect(lambda: self._read_stdout(slot, process))
         process.readyReadStandardError.connect(lambda: self._read_stderr(slot, process))
         process.finished.connect(
@@ -244,7 +246,7 @@ class WorkerManager(QObject):
 
     def _on_error(self, slot: _Slot, process: QProcess, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
-            reason = f"could not start {sys.executable}: {process.errorString()}"
+            reason = f"could not start {process.program()}: {process.errorString()}"
             log.error("worker %s %s", slot.worker_id, reason)
             self.worker_crashed.emit(slot.worker_id, reason)
             self._schedule_restart(slot)
