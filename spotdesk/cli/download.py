@@ -148,7 +148,7 @@ def _run_on_queue(
     """Submit the links to the store and run workers until their tasks are final.
 
     Tasks already queued for the same links and options are reused, so an interrupted run
-    continues where it stopped; tracks already in the library are skipped by the workers.
+    continues where it stopped. The workers skip tracks already in the library.
     """
     from spotdesk.cli.download_display import (
         DownloadSummary,

@@ -103,6 +103,32 @@ def format_duration(seconds: float | None) -> str:
     return f"{minutes}:{secs:02d}"
 
 
+class LiveLine:
+    """One status line redrawn in place on a terminal, with finished lines printed above."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.interactive = stream.isatty()
+        self._width = 0
+
+    def draw(self, line: str) -> None:
+        # A line wider than the terminal wraps, and "\r" then redraws only its last row.
+        width = shutil.get_terminal_size().columns - 1
+        if len(line) > width:
+            line = line[: max(width - 1, 0)] + "…"
+        padding = max(self._width - len(line), 0)
+        self.stream.write("\r" + line + " " * padding)
+        self.stream.flush()
+        self._width = len(line)
+
+    def print(self, text: str) -> None:
+        if self.interactive and self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self._width = 0
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
 class ProgressDisplay:
     """Show one live line for the running track and one line per finished track.
 
@@ -118,7 +144,7 @@ class ProgressDisplay:
         self._label = ""
         self._stage: Stage | None = None
         self._last_draw = 0.0
-        self._line_width = 0
+        self._line = LiveLine(stream)
         self._track_bytes = 0
         self._position = 0
 
@@ -173,28 +199,17 @@ class ProgressDisplay:
         return " ".join(parts)
 
     def _draw(self, line: str) -> None:
-        # A line wider than the terminal wraps, and "\r" then redraws only its last row.
-        width = shutil.get_terminal_size().columns - 1
-        if len(line) > width:
-            line = line[: max(width - 1, 0)] + "…"
-        padding = max(self._line_width - len(line), 0)
-        self.stream.write("\r" + line + " " * padding)
-        self.stream.flush()
-        self._line_width = len(line)
+        self._line.draw(line)
 
     def _print(self, text: str) -> None:
-        if self.interactive and self._line_width:
-            self.stream.write("\r" + " " * self._line_width + "\r")
-            self._line_width = 0
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        self._line.print(text)
 
 
 class QueueDisplay:
     """Follow tasks on the queue, where several tracks run at once on different workers.
 
-    Each track prints one line when it finishes; on a terminal a live line below shows
-    overall progress and the running tracks, and elsewhere stage changes are printed.
+    Each track prints one line when it finishes. On a terminal a live line below shows
+    overall progress and the running tracks. Elsewhere stage changes are printed instead.
     """
 
     def __init__(self, stream: TextIO, summary: DownloadSummary) -> None:
@@ -205,7 +220,7 @@ class QueueDisplay:
         self._stages: dict[str, Stage | None] = {}
         self._finished: set[str] = set()
         self._last_draw = 0.0
-        self._line_width = 0
+        self._line = LiveLine(stream)
 
     def on_change(self, task: Task) -> None:
         if task.kind is TaskKind.RESOLVE:
@@ -277,20 +292,10 @@ class QueueDisplay:
         self._draw(" ".join(parts))
 
     def _draw(self, line: str) -> None:
-        width = shutil.get_terminal_size().columns - 1
-        if len(line) > width:
-            line = line[: max(width - 1, 0)] + "…"
-        padding = max(self._line_width - len(line), 0)
-        self.stream.write("\r" + line + " " * padding)
-        self.stream.flush()
-        self._line_width = len(line)
+        self._line.draw(line)
 
     def _print(self, text: str) -> None:
-        if self.interactive and self._line_width:
-            self.stream.write("\r" + " " * self._line_width + "\r")
-            self._line_width = 0
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        self._line.print(text)
 
 
 def _label(task: Task) -> str:
