@@ -42,7 +42,9 @@ def worker_command(arguments: Sequence[str]) -> list[str]:
     # worker's stdout through the pipe QProcess gives it, as pythonw.exe does; unverified.
     if is_frozen():
         return [sys.executable, WORKER_FLAG, *arguments]
-    return [sys.executable, "-m", "spotdesk.worker", *arguments]
+    # -P keeps the current folder off sys.path, so a spotdesk checkout in the folder the
+    # user started from cannot shadow the installed package.
+    return [sys.executable, "-P", "-m", "spotdesk.worker", *arguments]
 
 
 def prepare_bundle_environment(environ: MutableMapping[str, str] = os.environ) -> None:
@@ -85,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(arguments) < 2 or arguments[1] not in RUNNABLE_MODULES:
             name = arguments[1] if len(arguments) > 1 else ""
             allowed = ", ".join(RUNNABLE_MODULES)
-            print(f"spotdesk: error: cannot run module {name!r}; allowed: {allowed}", file=sys.stderr)
+            message = f"spotdesk: error: cannot run module {name!r}; allowed: {allowed}"
+            print(message, file=sys.stderr)
             return 2
         if arguments[1] == "spotdesk.worker":
             return _run_module("spotdesk.worker", arguments[2:])

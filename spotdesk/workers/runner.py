@@ -62,6 +62,12 @@ class InternalError(SpotdeskError):
     code = "internal.error"
 
 
+class BrokenInstallation(SpotdeskError):
+    """The worker cannot import its own code; every task would fail the same way."""
+
+    code = "internal.broken_installation"
+
+
 def split_manual_pair(link: str) -> tuple[str | None, str]:
     """Split ``AUDIO_URL|SPOTIFY_LINK`` into its parts. A plain link gives (None, link)."""
     if "|" not in link:
@@ -174,6 +180,15 @@ class TaskRunner:
             if error.detail:
                 log.debug("failure detail: %s", error.detail, extra=extra)
             self._fail(task, control, error)
+        except ImportError as error:
+            # A module that cannot be imported is a broken installation, not a fault of this
+            # task, so the task goes back to the queue and the worker stops.
+            self._release(task, control, TaskState.QUEUED, f"cannot import {error.name}")
+            raise BrokenInstallation(
+                f"The worker cannot import its code ({error}). Reinstall spotdesk, and start "
+                "workers from a folder that contains no other copy of spotdesk.",
+                detail=repr(error),
+            ) from error
         except Exception as error:  # noqa: BLE001 - one broken task must not end the worker
             log.exception("unexpected error while running the task", extra=extra)
             message = (

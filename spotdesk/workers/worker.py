@@ -14,9 +14,17 @@ from spotdesk.store.contract import Store, StoreError, StoreUnavailable, redact_
 from spotdesk.workers import protocol
 from spotdesk.workers.lease import Heartbeat, StopFlag, TaskControl
 from spotdesk.workers.protocol import EventWriter
-from spotdesk.workers.runner import MetadataResolver, TaskRunner, TrackPipeline
+from spotdesk.workers.runner import (
+    BrokenInstallation,
+    MetadataResolver,
+    TaskRunner,
+    TrackPipeline,
+)
 
 log = logging.getLogger(__name__)
+
+# Exit status of a worker that cannot import its own code; restarting it cannot help.
+BROKEN_INSTALLATION_STATUS = 3
 
 T = TypeVar("T")
 
@@ -63,7 +71,11 @@ class Worker:
         self.stopping.set(reason)
 
     def run(self) -> int:
-        """Work until stopped and return the process exit status."""
+        """Work until stopped and return the process exit status.
+
+        The status is 0 when stopped, 1 when the store cannot be used and
+        `BROKEN_INSTALLATION_STATUS` when the worker cannot import its own code.
+        """
         config = self.config
         self._events.emit(
             protocol.STARTED,
@@ -87,6 +99,10 @@ class Worker:
             log.error("cannot use the store: %s (%s)", error, error.code, extra=self._extra)
             self.stopping.set(f"store error: {error}")
             status = 1
+        except BrokenInstallation as error:
+            log.critical("%s", error.message, extra=self._extra)
+            self.stopping.set(error.message)
+            status = BROKEN_INSTALLATION_STATUS
         finally:
             heartbeat.close()
             if store is not None:

@@ -13,7 +13,16 @@ from spotdesk import frozen
 
 def test_worker_command_from_python() -> None:
     command = frozen.worker_command(["--store", "sqlite:///q.db", "--id", "w1"])
-    assert command == [sys.executable, "-m", "spotdesk.worker", "--store", "sqlite:///q.db", "--id", "w1"]
+    assert command == [
+        sys.executable,
+        "-P",
+        "-m",
+        "spotdesk.worker",
+        "--store",
+        "sqlite:///q.db",
+        "--id",
+        "w1",
+    ]
 
 
 def test_worker_command_in_linux_bundle(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

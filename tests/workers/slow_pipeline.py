@@ -10,7 +10,8 @@ after a last `check()`, as the real pipeline does. Every placement is
 appended to `placements.log` in the output folder, so tests can count them.
 
 A track title can choose an outcome: ``review:`` returns needs_review, ``fail:`` raises a
-non-retryable `SpotdeskError`, ``retry:`` a retryable one, and ``crash:`` a `RuntimeError`.
+non-retryable `SpotdeskError`, ``retry:`` a retryable one, ``crash:`` a `RuntimeError`, and
+``import:`` an `ImportError`, as a broken installation would.
 ``stall:`` sleeps for the set time without calling `check()`, on the first attempt only.
 """
 
@@ -84,6 +85,8 @@ class SlowPipeline:
             time.sleep(self.seconds)
         if track.title.startswith("crash:"):
             raise RuntimeError("a bug in the pipeline")
+        if track.title.startswith("import:"):
+            raise ImportError("cannot import name 'missing'", name="spotdesk.missing")
 
         # The claim makes this attempt the only one allowed to place the file, so other
         # temporary files of this track belong to dead or lease-less attempts.

@@ -203,3 +203,16 @@ def test_cancel_collection_stops_children(store: Store, spawn, library: Path, mo
 
     assert time.monotonic() - requested_at < 1.5
     assert list(library.glob("*.txt")) == []
+
+
+def test_import_error_stops_worker(store: Store, submit_tracks, spawn) -> None:
+    [task_id] = submit_tracks(1, titles=["import: broken install"])
+
+    worker = spawn("w1")
+    status = worker.wait(timeout=30)
+
+    task = store.get(task_id)
+    assert status == 3
+    assert task.state is TaskState.QUEUED
+    assert task.error_code is None
+    assert "Reinstall spotdesk" in worker.of_kind("stopped")[0]["reason"]
