@@ -7,8 +7,9 @@ not know, so a newer worker's errors still read sensibly.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
+from spotdesk.gui.i18n import QT_TRANSLATE_NOOP
 from spotdesk.model import Stage, TaskState
 
 _CONTEXT = "ErrorText"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
+from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from spotdesk.gui.resources import translations_dirs
@@ -14,6 +17,12 @@ log = logging.getLogger(__name__)
 ENGLISH = "en"
 CHINESE = "zh_CN"
 SUPPORTED = (ENGLISH, CHINESE)
+
+# Qt's marker for a string that lupdate extracts but that is translated later. It returns its
+# source text unchanged, but PySide6 6.11's stub declares the result as `object`. The cast
+# gives it the real type once, here. Callers import this name, because lupdate recognises the
+# call by its name `QT_TRANSLATE_NOOP` and not by the module it comes from.
+QT_TRANSLATE_NOOP = cast(Callable[[str, str], str], QtCore.QT_TRANSLATE_NOOP)
 
 
 def resolve_language(setting: str, system: QLocale | None = None) -> str:
@@ -49,9 +58,10 @@ class Translations:
 
     def install(self, setting: str) -> str:
         """Install the translation for a language setting and return the language used."""
-        app = QCoreApplication.instance()
+        if QCoreApplication.instance() is None:
+            raise RuntimeError("create the QApplication before installing a translation")
         for translator in self._installed:
-            app.removeTranslator(translator)
+            QCoreApplication.removeTranslator(translator)
         self._installed.clear()
 
         language = resolve_language(setting)
@@ -61,7 +71,7 @@ class Translations:
         if language == ENGLISH:
             # English needs only its plural forms ("1 track", "2 tracks").
             if path is not None:
-                self._load(app, path)
+                self._load(path)
             return language
 
         if path is None:
@@ -72,7 +82,7 @@ class Translations:
             )
             self.language = ENGLISH
             return ENGLISH
-        if not self._load(app, path):
+        if not self._load(path):
             self.language = ENGLISH
             return ENGLISH
 
@@ -80,16 +90,16 @@ class Translations:
         qt_base = QTranslator()
         qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
         if qt_base.load(f"qtbase_{language}", qt_folder):
-            app.installTranslator(qt_base)
+            QCoreApplication.installTranslator(qt_base)
             self._installed.append(qt_base)
         log.info("interface language %s from %s", language, path)
         return language
 
-    def _load(self, app: QCoreApplication, path: Path) -> bool:
+    def _load(self, path: Path) -> bool:
         translator = QTranslator()
         if not translator.load(str(path)):
             log.warning("cannot load translation %s; showing English", path)
             return False
-        app.installTranslator(translator)
+        QCoreApplication.installTranslator(translator)
         self._installed.append(translator)
         return True

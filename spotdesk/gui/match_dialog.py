@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from spotdesk.gui.error_text import describe_error
 from spotdesk.gui.formatting import format_confidence, format_track_length
+from spotdesk.gui.i18n import QT_TRANSLATE_NOOP
 from spotdesk.model import MatchCandidate, Task
 
 # The phrases the matcher stores as reasons, translated for display; others show as stored.
@@ -158,8 +159,9 @@ class MatchDialog(QDialog):
         ranked = sorted(task.candidates, key=lambda candidate: candidate.confidence, reverse=True)
         for candidate in ranked:
             self.candidates.addTopLevelItem(self._item(candidate))
-        if ranked:
-            self.candidates.setCurrentItem(self.candidates.topLevelItem(0))
+        best = self.candidates.topLevelItem(0)
+        if best is not None:
+            self.candidates.setCurrentItem(best)
         self.empty_label.setVisible(not ranked)
         for column in (1, 2, 3):
             self.candidates.resizeColumnToContents(column)

@@ -118,14 +118,14 @@ class StatusBar(QStatusBar):
 
     def _refresh_rate_limit(self) -> None:
         until = self._rate_limit_until
-        remaining = (until - time.time()) if until else 0
-        if remaining <= 0:
+        remaining = (until - time.time()) if until is not None else 0.0
+        if until is None or remaining <= 0:
             self.rate_limit_label.hide()
             return
         self.rate_limit_label.setText(
             self.tr("Spotify asks us to wait until {time} ({remaining} left)").format(
                 time=format_clock(until),
-                remaining=format_duration(remaining),  # type: ignore[arg-type]
+                remaining=format_duration(remaining),
             )
         )
         self.rate_limit_label.show()

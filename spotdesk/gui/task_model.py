@@ -114,7 +114,7 @@ class TaskModel(QAbstractItemModel):
         if role == TASK_ROLE:
             return node.shown
         if role == ROW_ID_ROLE:
-            return node.task.id
+            return node.own_task.id
         if role == NODE_ROLE:
             return node
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -171,7 +171,7 @@ class TaskModel(QAbstractItemModel):
 
     def children_of(self, task_id: str) -> list[Task]:
         node = self._nodes.get(task_id)
-        return [child.task for child in node.children] if node else []
+        return [child.own_task for child in node.children] if node else []
 
     def __len__(self) -> int:
         return len(self._nodes)
@@ -219,7 +219,7 @@ class TaskModel(QAbstractItemModel):
             if node is None:
                 new_by_parent[task.parent_id].append(task)
             else:
-                changed.append((node, node.task))
+                changed.append((node, node.own_task))
                 node.task = task
 
         finished_before = {
@@ -411,14 +411,14 @@ class TaskModel(QAbstractItemModel):
             self.tasks_need_review.emit(review)
 
         for collection_id, was_finished in finished_before.items():
-            node = self._nodes.get(collection_id)
-            if node is None or was_finished or node.task is None:
+            collection = self._nodes.get(collection_id)
+            if collection is None or was_finished or collection.task is None:
                 continue
-            summary = node.aggregate()
-            expected = node.task.child_count
+            summary = collection.aggregate()
+            expected = collection.task.child_count
             complete = expected is None or summary.total >= expected
-            if summary.finished and complete and node.task.state.is_final:
+            if summary.finished and complete and collection.task.state.is_final:
                 counts = {state.value: count for state, count in summary.states.items()}
                 counts["needs_review"] = summary.needs_review
-                title = node.task.title or node.task.link
+                title = collection.task.title or collection.task.link
                 self.collection_finished.emit(collection_id, title, counts)

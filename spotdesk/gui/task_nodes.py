@@ -65,6 +65,13 @@ class Node:
         self._aggregate: Aggregate | None = None
 
     @property
+    def own_task(self) -> Task:
+        """The task of this row itself, never the merged track that `shown` may return."""
+        if self.task is None:
+            raise ValueError("the invisible root node has no task")
+        return self.task
+
+    @property
     def shown(self) -> Task:
         """The task whose values the row shows: the merged track of a single-track link."""
         task = self.single.task if self.single is not None else self.task
