@@ -20,6 +20,7 @@ from typing import Any
 
 import platformdirs
 
+from spotdesk.errors import UsageError
 from spotdesk.model import DEFAULT_TEMPLATE, AudioFormat, OutputOptions, OverwritePolicy
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,11 @@ def default_store_uri() -> str:
 
 @dataclass(frozen=True)
 class ServiceUrls:
-    """Base URLs of the services spotdesk talks to, each ending without a slash."""
+    """Base URLs of the services spotdesk talks to.
+
+    Each ends without a slash, except `ytmusic` (ytmusicapi appends endpoint names to it)
+    and the two watch-URL prefixes, to which a video id is appended as it is.
+    """
 
     spotify_api: str = "https://api.spotify.com/v1"
     spotify_accounts: str = "https://accounts.spotify.com"
@@ -65,6 +70,8 @@ class ServiceUrls:
     spotify_short: str = "https://spotify.link"
     ytmusic: str = "https://music.youtube.com/youtubei/v1/"
     lrclib: str = "https://lrclib.net/api"
+    youtube_music_watch: str = "https://music.youtube.com/watch?v="
+    youtube_watch: str = "https://www.youtube.com/watch?v="
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> ServiceUrls:
@@ -74,7 +81,7 @@ class ServiceUrls:
         for name, variable in SERVICE_URL_VARIABLES.items():
             value = environ.get(variable)
             if value:
-                overrides[name] = value if name == "ytmusic" else value.rstrip("/")
+                overrides[name] = value if name in _PREFIX_URLS else value.rstrip("/")
         return dataclasses.replace(cls(), **overrides)
 
 
@@ -85,7 +92,59 @@ SERVICE_URL_VARIABLES = {
     "spotify_short": "SPOTDESK_SPOTIFY_SHORT_URL",
     "ytmusic": "SPOTDESK_YTMUSIC_URL",
     "lrclib": "SPOTDESK_LRCLIB_URL",
+    "youtube_music_watch": "SPOTDESK_YTMUSIC_WATCH_URL",
+    "youtube_watch": "SPOTDESK_YOUTUBE_WATCH_URL",
 }
+# URLs that other text is appended to without a slash, so a trailing slash is kept.
+_PREFIX_URLS = {"ytmusic", "youtube_music_watch", "youtube_watch"}
+
+# The supported search providers, in their default order. "youtube" runs
+# yt-dlp's YouTube search, which always contacts youtube.com because it has no base URL.
+SEARCH_PROVIDER_NAMES = ("ytmusic", "youtube")
+SEARCH_PROVIDERS_ENV = "SPOTDESK_SEARCH_PROVIDERS"
+
+
+class InvalidSearchProviders(UsageError):
+    code = "config.search_providers"
+
+
+def parse_search_providers(names: object, source: str) -> list[str]:
+    """Check a list of provider names from `source` (a setting or variable name).
+
+    Names are compared in lower case and duplicates are dropped. Raises
+    `InvalidSearchProviders` for an empty list, a non-list or an unknown name.
+    """
+    if not isinstance(names, list | tuple) or not all(isinstance(n, str) for n in names):
+        raise InvalidSearchProviders(
+            f"{source} must be a list of search provider names such as "
+            f"{list(SEARCH_PROVIDER_NAMES)}, not {names!r}."
+        )
+    cleaned = list(dict.fromkeys(name.strip().lower() for name in names if name.strip()))
+    known = ", ".join(SEARCH_PROVIDER_NAMES)
+    if not cleaned:
+        raise InvalidSearchProviders(f"{source} names no search provider; use one of: {known}.")
+    unknown = [name for name in cleaned if name not in SEARCH_PROVIDER_NAMES]
+    if unknown:
+        raise InvalidSearchProviders(
+            f"{source} names the unknown search provider {unknown[0]!r}; use one or more "
+            f"of: {known}, separated by commas."
+        )
+    return cleaned
+
+
+def effective_search_providers(
+    configured: list[str] | tuple[str, ...] | None = None,
+    environ: dict[str, str] | None = None,
+) -> list[str]:
+    """Return the providers to run: `SPOTDESK_SEARCH_PROVIDERS` (comma-separated) when set,
+    else `configured` (the `search_providers` setting), else both providers."""
+    environ = dict(os.environ if environ is None else environ)
+    variable = environ.get(SEARCH_PROVIDERS_ENV, "")
+    if variable.strip():
+        return parse_search_providers(variable.split(","), SEARCH_PROVIDERS_ENV)
+    if configured is None:
+        return list(SEARCH_PROVIDER_NAMES)
+    return parse_search_providers(configured, "The search_providers setting")
 
 
 @dataclass
@@ -108,6 +167,8 @@ class Settings:
     cookies_from_browser: str = ""  # a browser name yt-dlp knows, such as "firefox"
     first_run_done: bool = False
     spotify_client_id: str = ""  # the secret is kept in the keyring, never here
+    # Run in this order; SPOTDESK_SEARCH_PROVIDERS overrides it (see effective_search_providers).
+    search_providers: list[str] = field(default_factory=lambda: list(SEARCH_PROVIDER_NAMES))
 
     @property
     def effective_store_uri(self) -> str:
@@ -138,6 +199,13 @@ class Settings:
             values["format"] = AudioFormat(values["format"])
         if "overwrite" in values:
             values["overwrite"] = OverwritePolicy(values["overwrite"])
+        if "search_providers" in values:
+            try:
+                values["search_providers"] = parse_search_providers(
+                    values["search_providers"], "The search_providers setting"
+                )
+            except InvalidSearchProviders as error:
+                raise ValueError(error.message) from error
         return cls(**values)
 
 

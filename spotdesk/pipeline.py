@@ -32,7 +32,7 @@ from spotdesk.audio.library import LibraryIndex, write_m3u8
 from spotdesk.audio.naming import render_path, sanitise_file_name
 from spotdesk.audio.place import choose_target, place_file, write_text_atomically
 from spotdesk.audio.tags import TagData, write_tags
-from spotdesk.config import ServiceUrls
+from spotdesk.config import ServiceUrls, effective_search_providers
 from spotdesk.errors import SpotdeskError
 from spotdesk.model import (
     CollectionContext,
@@ -113,9 +113,11 @@ def _never_stop() -> None:
 class Pipeline:
     """Search, download, convert, tag and place tracks.
 
-    `matcher` defaults to the YouTube Music and YouTube providers at `urls`, and `fetcher`
-    to a yt-dlp `Fetcher`. `lyrics` is an object with `fetch(track)`, by default an LRCLIB
-    client created only when a task requests lyrics.
+    `matcher` defaults to the providers named by `search_providers` at `urls` (see
+    `config.effective_search_providers`: the `SPOTDESK_SEARCH_PROVIDERS` variable, then
+    this list, then YouTube Music and YouTube), and `fetcher` to a yt-dlp `Fetcher`.
+    `lyrics` is an object with `fetch(track)`, by default an LRCLIB client created only
+    when a task requests lyrics. Unknown provider names raise `InvalidSearchProviders` here.
     """
 
     def __init__(
@@ -125,9 +127,13 @@ class Pipeline:
         fetcher: Fetcher | None = None,
         lyrics: Any = None,
         cookies_from_browser: str | None = None,
+        search_providers: Sequence[str] | None = None,
     ) -> None:
         self.urls = urls
         self.cookies_from_browser = cookies_from_browser or None
+        self.search_providers = effective_search_providers(
+            list(search_providers) if search_providers is not None else None
+        )
         self._matcher = matcher
         self.fetcher = fetcher or Fetcher(cookies_from_browser=self.cookies_from_browser)
         self._lyrics = lyrics
@@ -139,7 +145,10 @@ class Pipeline:
             from spotdesk.audio.match import Matcher
             from spotdesk.audio.search import default_providers
 
-            self._matcher = Matcher(default_providers(self.urls, self.cookies_from_browser))
+            providers = default_providers(
+                self.urls, self.cookies_from_browser, self.search_providers
+            )
+            self._matcher = Matcher(providers)
         return self._matcher
 
     @property

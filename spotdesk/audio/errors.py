@@ -35,3 +35,9 @@ class SearchRateLimited(SearchFailed):
     """A search service rejected requests for being too many."""
 
     code = "search.rate_limited"
+
+
+class SearchTimedOut(SearchFailed):
+    """A search service accepted the connection or request but sent no response in time."""
+
+    code = "search.timed_out"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol, runtime_checkable
 
-from spotdesk.config import ServiceUrls
+from spotdesk.config import ServiceUrls, effective_search_providers
 from spotdesk.model import MatchCandidate, Track
 
 
@@ -44,13 +44,30 @@ def search_query(track: Track) -> str:
 
 
 def default_providers(
-    urls: ServiceUrls, cookies_from_browser: str | None = None
+    urls: ServiceUrls,
+    cookies_from_browser: str | None = None,
+    names: list[str] | tuple[str, ...] | None = None,
 ) -> list[SearchProvider]:
-    """Return YouTube Music first, then plain YouTube as the fallback."""
+    """Build the providers named in `names`, in that order.
+
+    `names` defaults to the `SPOTDESK_SEARCH_PROVIDERS` variable, or else YouTube Music
+    first and plain YouTube as the fallback. The variable overrides `names` when set, and
+    unknown names raise `config.InvalidSearchProviders`.
+    """
     from spotdesk.audio.youtube import YouTubeProvider
     from spotdesk.audio.ytmusic import YouTubeMusicProvider
 
-    return [
-        YouTubeMusicProvider(urls.ytmusic),
-        YouTubeProvider(cookies_from_browser=cookies_from_browser or None),
-    ]
+    providers: list[SearchProvider] = []
+    for name in effective_search_providers(names):
+        if name == "ytmusic":
+            providers.append(
+                YouTubeMusicProvider(urls.ytmusic, watch_url=urls.youtube_music_watch)
+            )
+        elif name == "youtube":
+            providers.append(
+                YouTubeProvider(
+                    cookies_from_browser=cookies_from_browser or None,
+                    watch_url=urls.youtube_watch,
+                )
+            )
+    return providers

@@ -11,13 +11,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from spotdesk.audio.errors import SearchFailed
+from spotdesk.audio.errors import SearchFailed, SearchTimedOut
 from spotdesk.audio.search import search_query
 from spotdesk.model import MatchCandidate, Track
 
 log = logging.getLogger(__name__)
 
-WATCH_URL = "https://www.youtube.com/watch?v={video_id}"
+# The prefix a video id is appended to; `ServiceUrls.youtube_watch` overrides it.
+DEFAULT_WATCH_URL = "https://www.youtube.com/watch?v="
 
 # Live and scheduled streams have no fixed recording to download.
 _SKIPPED_LIVE_STATUS = {"is_live", "is_upcoming"}
@@ -46,20 +47,27 @@ class YouTubeProvider:
 
     `extract` replaces the yt-dlp call, for tests and for callers that bring their own
     `YoutubeDL`; it receives the `ytsearchN:` URL and returns yt-dlp's info dict.
+    `watch_url` is the prefix of the candidates' URLs, followed by the video id. The search
+    itself always goes to youtube.com, because yt-dlp's `ytsearch` has no base URL option.
     """
 
     name = "youtube"
 
     def __init__(
-        self, *, cookies_from_browser: str | None = None, extract: Extractor | None = None
+        self,
+        *,
+        cookies_from_browser: str | None = None,
+        extract: Extractor | None = None,
+        watch_url: str = DEFAULT_WATCH_URL,
     ) -> None:
         self.cookies_from_browser = cookies_from_browser
+        self.watch_url = watch_url
         self._extract = extract or self._extract_with_yt_dlp
 
     def search(self, track: Track, limit: int = 10) -> list[MatchCandidate]:
         url = f"ytsearch{limit}:{search_query(track)}"
         log.debug("searching YouTube with %r", url)
-        return parse_search_info(self._extract(url))[:limit]
+        return parse_search_info(self._extract(url), watch_url=self.watch_url)[:limit]
 
     def ydl_options(self) -> dict[str, Any]:
         options: dict[str, Any] = {
@@ -81,6 +89,11 @@ class YouTubeProvider:
             with yt_dlp.YoutubeDL(self.ydl_options()) as ydl:
                 info = ydl.extract_info(url, download=False)
         except yt_dlp.utils.DownloadError as error:
+            if "timed out" in str(error).lower():
+                raise SearchTimedOut(
+                    "YouTube search timed out; check the network connection and try again.",
+                    detail=str(error),
+                ) from error
             raise SearchFailed(
                 "YouTube search failed; check the network connection and try again.",
                 detail=str(error),
@@ -88,17 +101,19 @@ class YouTubeProvider:
         return dict(info or {})
 
 
-def parse_search_info(info: dict[str, Any]) -> list[MatchCandidate]:
+def parse_search_info(
+    info: dict[str, Any], watch_url: str = DEFAULT_WATCH_URL
+) -> list[MatchCandidate]:
     """Turn the info dict of a flat `ytsearchN:` extraction into unscored candidates."""
     candidates: list[MatchCandidate] = []
     for entry in info.get("entries") or []:
-        candidate = parse_entry(entry) if isinstance(entry, dict) else None
+        candidate = parse_entry(entry, watch_url) if isinstance(entry, dict) else None
         if candidate is not None:
             candidates.append(candidate)
     return candidates
 
 
-def parse_entry(entry: dict[str, Any]) -> MatchCandidate | None:
+def parse_entry(entry: dict[str, Any], watch_url: str = DEFAULT_WATCH_URL) -> MatchCandidate | None:
     """Turn one flat search entry into a candidate; None for streams and non-videos."""
     video_id = entry.get("id")
     if not video_id or entry.get("ie_key") not in (None, "Youtube"):
@@ -109,7 +124,7 @@ def parse_entry(entry: dict[str, Any]) -> MatchCandidate | None:
     channel = entry.get("channel") or entry.get("uploader")
     duration = entry.get("duration")
     return MatchCandidate(
-        url=WATCH_URL.format(video_id=video_id),
+        url=watch_url + video_id,
         title=entry.get("title") or "",
         channel=channel,
         duration_s=float(duration) if isinstance(duration, int | float) else None,

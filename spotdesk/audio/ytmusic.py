@@ -22,14 +22,20 @@ from urllib.parse import urlsplit
 
 import requests
 
-from spotdesk.audio.errors import SearchFailed, SearchRateLimited, redact_credentials
+from spotdesk.audio.errors import (
+    SearchFailed,
+    SearchRateLimited,
+    SearchTimedOut,
+    redact_credentials,
+)
 from spotdesk.audio.search import search_query
 from spotdesk.model import MatchCandidate, Track
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://music.youtube.com/youtubei/v1/"
-WATCH_URL = "https://music.youtube.com/watch?v={video_id}"
+# The prefix a video id is appended to; `ServiceUrls.youtube_music_watch` overrides it.
+DEFAULT_WATCH_URL = "https://music.youtube.com/watch?v="
 
 # ytmusicapi's own prefixes, rewritten by `_RebasedSession`.
 _LIBRARY_API_BASE = "https://music.youtube.com/youtubei/v1/"
@@ -90,9 +96,15 @@ class YouTubeMusicProvider:
     name = "ytmusic"
 
     def __init__(
-        self, base_url: str = DEFAULT_BASE_URL, *, timeout: float = 15.0, language: str = "en"
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: float = 15.0,
+        language: str = "en",
+        watch_url: str = DEFAULT_WATCH_URL,
     ) -> None:
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.watch_url = watch_url
         self.timeout = timeout
         self.language = language
         self._client: Any = None
@@ -121,7 +133,10 @@ class YouTubeMusicProvider:
         """Run one search and return its playable results as unscored candidates."""
         log.debug("searching YouTube Music for %r (filter %s)", text, filter or "none")
         items = self._search(text, filter, limit)
-        candidates = [parse_result(item, found_by_isrc=found_by_isrc) for item in items]
+        candidates = [
+            parse_result(item, found_by_isrc=found_by_isrc, watch_url=self.watch_url)
+            for item in items
+        ]
         return [candidate for candidate in candidates if candidate is not None][:limit]
 
     def _search(self, text: str, filter: str | None, limit: int) -> list[dict[str, Any]]:
@@ -130,6 +145,12 @@ class YouTubeMusicProvider:
         try:
             # With a filter, ytmusicapi requests further pages until it has `limit` results.
             return list(self._ytmusic().search(text, filter=filter, limit=limit))
+        except requests.Timeout as error:
+            raise SearchTimedOut(
+                f"YouTube Music at {redact_credentials(self.base_url)} did not respond within "
+                f"{self.timeout:.0f} s (timed out); check the network connection and try again.",
+                detail=redact_credentials(repr(error)),
+            ) from error
         except requests.RequestException as error:
             raise SearchFailed(
                 f"YouTube Music could not be reached at {redact_credentials(self.base_url)}; "
@@ -174,8 +195,13 @@ def _server_error(text: str) -> SearchFailed:
     )
 
 
-def parse_result(item: dict[str, Any], *, found_by_isrc: bool = False) -> MatchCandidate | None:
-    """Turn one ytmusicapi search result into a candidate; None for non-playable results."""
+def parse_result(
+    item: dict[str, Any], *, found_by_isrc: bool = False, watch_url: str = DEFAULT_WATCH_URL
+) -> MatchCandidate | None:
+    """Turn one ytmusicapi search result into a candidate; None for non-playable results.
+
+    The candidate's URL is `watch_url` followed by the video id.
+    """
     video_id = item.get("videoId")
     result_type = _VIDEO_TYPES.get(item.get("videoType") or "") or _PLAYABLE_RESULT_TYPES.get(
         item.get("resultType") or ""
@@ -187,7 +213,7 @@ def parse_result(item: dict[str, Any], *, found_by_isrc: bool = False) -> MatchC
     album = item.get("album") or {}
     explicit = item.get("isExplicit")
     return MatchCandidate(
-        url=WATCH_URL.format(video_id=video_id),
+        url=watch_url + video_id,
         title=item.get("title") or "",
         channel=artists[0] if artists else None,
         duration_s=_duration_seconds(item),

@@ -24,6 +24,8 @@ KARAOKE_ONLY_ID = synthetic_id("karaokeonly", 1)
 MISSING_ID = synthetic_id("missing", 1)
 PAIR_ALBUM_ID = synthetic_id("pairalbum", 1)
 RECORDED_VIDEO_ID = "nfyk-V5CoIE"
+# Candidate URLs are built from this prefix; nothing is ever requested from it.
+WATCH_URL = "http://127.0.0.1:9/ytmusic-watch?v="
 
 
 @pytest.fixture
@@ -58,6 +60,7 @@ def run_match(
     spotify: FakeSpotify, ytmusic: FakeYouTubeMusic, *args: str
 ) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, **spotify.env, **spotify.credential_env, **ytmusic.urls}
+    env["SPOTDESK_YTMUSIC_WATCH_URL"] = WATCH_URL
     return subprocess.run(
         [sys.executable, "-m", "spotdesk", "match", "--provider", "ytmusic", *args],
         capture_output=True,
@@ -81,7 +84,7 @@ def test_json_names_chosen_audio(spotify: FakeSpotify, fake_ytmusic: FakeYouTube
     result = run_match(spotify, fake_ytmusic, track_url(NOBODY_ELSE_ID), "--json")
     assert result.returncode == 0, result.stderr
     track = only_track(json.loads(result.stdout))
-    assert track["chosen_url"] == f"https://music.youtube.com/watch?v={RECORDED_VIDEO_ID}"
+    assert track["chosen_url"] == f"{WATCH_URL}{RECORDED_VIDEO_ID}"
     assert track["confidence"] >= 0.85
     assert track["needs_review"] is False
     assert "found by ISRC" in track["reasons"]
@@ -92,7 +95,7 @@ def test_json_names_chosen_audio(spotify: FakeSpotify, fake_ytmusic: FakeYouTube
 def test_text_output(spotify: FakeSpotify, fake_ytmusic: FakeYouTubeMusic) -> None:
     result = run_match(spotify, fake_ytmusic, track_url(NOBODY_ELSE_ID))
     assert result.returncode == 0, result.stderr
-    assert f"-> https://music.youtube.com/watch?v={RECORDED_VIDEO_ID}" in result.stdout
+    assert f"-> {WATCH_URL}{RECORDED_VIDEO_ID}" in result.stdout
     assert "Abstrakt - Nobody Else [2:43]" in result.stdout
     assert "1 track: 1 matched, 0 need review, 0 failed" in result.stdout
 
@@ -159,7 +162,7 @@ def test_failing_track_does_not_stop_album(
     document = json.loads(result.stdout)
     first, second_track = document["links"][0]["tracks"]
     assert first["error"]["code"] == "search.failed"
-    assert second_track["chosen_url"] == "https://music.youtube.com/watch?v=second00001"
+    assert second_track["chosen_url"] == f"{WATCH_URL}second00001"
     assert second_track["position"] == 2
     assert document["summary"] == {
         "tracks": 2,
