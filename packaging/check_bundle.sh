@@ -49,9 +49,11 @@ run_step() {
     fi
     echo "check_bundle: [FAIL] $name (exit status $status): $*"
     sed 's/^/    /' "$WORK/$name.log" | tail -n 30
-    if [ -f "$SPOTDESK_LOG_DIR/spotdesk.log" ]; then
-        echo "    last lines of the bundle's log:"
-        tail -n 15 "$SPOTDESK_LOG_DIR/spotdesk.log" | sed 's/^/    | /'
+    # Each spotdesk process writes its own log file; show the one written last.
+    latest_log=$(ls -t "$SPOTDESK_LOG_DIR"/*.log 2>/dev/null | head -n 1)
+    if [ -n "$latest_log" ]; then
+        echo "    last lines of $(basename "$latest_log"):"
+        tail -n 15 "$latest_log" | sed 's/^/    | /'
     fi
     FAILED="$FAILED $name"
     return 1
@@ -69,7 +71,9 @@ export QT_QPA_PLATFORM=offscreen
 unset SPOTDESK_STORE SPOTIPY_CLIENT_ID SPOTIPY_CLIENT_SECRET
 MUSIC="$WORK/music"
 mkdir -p "$SPOTDESK_CONFIG_DIR" "$MUSIC"
-printf '{"output_dir": "%s", "format": "mp3", "bitrate": 128}\n' "$MUSIC" >"$SPOTDESK_CONFIG_DIR/settings.json"
+# first_run_done skips the first-run guide, a modal dialog that would wait for a click.
+printf '{"output_dir": "%s", "format": "mp3", "bitrate": 128, "first_run_done": true}\n' "$MUSIC" \
+    >"$SPOTDESK_CONFIG_DIR/settings.json"
 
 # Until the fakes run, every service URL points at a closed loopback port.
 for variable in SPOTIFY_API SPOTIFY_ACCOUNTS SPOTIFY_OPEN SPOTIFY_SHORT YTMUSIC LRCLIB; do
@@ -131,7 +135,7 @@ check_gui() {
             cat "$WORK/gui-output.log"
             return 1
         fi
-        if grep -q "worker started" "$SPOTDESK_LOG_DIR/spotdesk.log" 2>/dev/null; then
+        if cat "$SPOTDESK_LOG_DIR"/*.log 2>/dev/null | grep -q "worker started"; then
             result=0
             break
         fi
@@ -142,7 +146,18 @@ check_gui() {
 
     workers=$(pgrep -P "$gui_pid" | tr '\n' ' ')
     echo "window pid $gui_pid, worker pids: ${workers:-none}"
+    # The window quits on SIGTERM and stops its workers, which takes up to 10 s.
     kill "$gui_pid" 2>/dev/null
+    waited=0
+    while kill -0 "$gui_pid" 2>/dev/null && [ $waited -lt 20 ]; do
+        sleep 1
+        waited=$((waited + 1))
+    done
+    if kill -0 "$gui_pid" 2>/dev/null; then
+        echo "the window still ran 20 s after SIGTERM; killed it"
+        kill -9 "$gui_pid" 2>/dev/null
+        result=1
+    fi
     wait "$gui_pid" 2>/dev/null
 
     # Workers should end with the window. Any still running 10 s later is stopped by its pid.
