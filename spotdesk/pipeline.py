@@ -260,8 +260,9 @@ class _TrackRun:
                 None,
                 [],
                 0,
-                f"Another file already has the name {final}; it was kept because the "
-                "overwrite setting is skip.",
+                f"Another file already has the name {final} and its tags do not say which "
+                "recording it holds; it was kept because the overwrite setting is skip. "
+                "Set overwrite to rename to keep both files.",
             )
         return None
 

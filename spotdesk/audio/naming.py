@@ -3,8 +3,10 @@
 A template such as ``{album_artist}/{album}/{track_number:02d} {title}.{ext}`` is rendered
 field by field: each field's value is sanitised on its own, so a `/` inside a title never
 makes a folder, while a `/` in the template's literal text does. Every path part then gets
-the rules all three systems need: no reserved characters or names, no control characters,
-no trailing dots or spaces, no `.`/`..` parts, never empty, and at most 255 bytes of UTF-8.
+the rules all three systems need: no reserved characters or names, no control or Unicode
+format characters, no trailing dots or spaces, no `.`/`..` parts, never empty, and at most
+255 bytes of UTF-8. When a part is too long, each field in it is cut to a share of the 255
+bytes, so a very long artist name cannot push the title out of the file name.
 """
 
 from __future__ import annotations
@@ -144,12 +146,18 @@ def render_relative(
     pieces = _with_disc_number(pieces, track)
     values = template_fields(track, context, ext)
 
-    rendered = ""
+    # Each path part as a list of (text, cuttable) segments: field values may be cut to
+    # fit 255 bytes, while literal text and the extension are kept whole.
+    segments: list[list[tuple[str, bool]]] = [[]]
     for piece in pieces:
-        rendered += piece.literal.replace("\\", "/")
+        first, *others = piece.literal.replace("\\", "/").split("/")
+        segments[-1].append((first, False))
+        for literal in others:
+            segments.append([(literal, False)])
         if piece.field is not None:
-            rendered += _render_field(piece, values[piece.field])
-    parts = [part for part in rendered.split("/") if part.strip()]
+            segments[-1].append((_render_field(piece, values[piece.field]), piece.field != "ext"))
+    parts = [_fit_fields(part, MAX_PART_BYTES) for part in segments]
+    parts = [part for part in parts if part.strip()]
     if not parts:
         raise NamingError(f"The name template {template!r} produced an empty name.")
     parts = [sanitise_part(part) for part in parts[:-1]] + [sanitise_file_name(parts[-1], ext)]
@@ -202,6 +210,37 @@ def _render_field(piece: _Piece, value: Any) -> str:
     return text
 
 
+def _fit_fields(segments: list[tuple[str, bool]], max_bytes: int) -> str:
+    """Join one path part's segments, cutting the cuttable ones so the whole fits
+    `max_bytes` of UTF-8 and each of them keeps a share (see `share_bytes`)."""
+    joined = "".join(text for text, _cuttable in segments)
+    if len(joined.encode("utf-8")) <= max_bytes:
+        return joined
+    fixed = sum(len(text.encode("utf-8")) for text, cuttable in segments if not cuttable)
+    sizes = [len(text.encode("utf-8")) for text, cuttable in segments if cuttable]
+    shares = iter(share_bytes(sizes, max(max_bytes - fixed, 0)))
+    result = ""
+    for text, cuttable in segments:
+        result += truncate_utf8(text, next(shares)).rstrip() if cuttable else text
+    return result
+
+
+def share_bytes(sizes: list[int], budget: int) -> list[int]:
+    """Split `budget` bytes among fields of the given sizes, in the same order.
+
+    Fields shorter than an equal share keep their full size, and the bytes they leave
+    over are shared equally among the longer ones, so no field takes the whole budget.
+    """
+    shares = [0] * len(sizes)
+    remaining = budget
+    order = sorted(range(len(sizes)), key=lambda index: sizes[index])
+    for position, index in enumerate(order):
+        equal_share = remaining // (len(order) - position)
+        shares[index] = min(sizes[index], equal_share)
+        remaining -= shares[index]
+    return shares
+
+
 def _with_disc_number(pieces: list[_Piece], track: Track) -> list[_Piece]:
     """Prefix `{track_number}` with the disc number on multi-disc albums.
 
@@ -221,12 +260,24 @@ def _with_disc_number(pieces: list[_Piece], track: Track) -> list[_Piece]:
     return result
 
 
+def strip_format_characters(text: str) -> str:
+    """Remove Unicode format characters (category Cf), which are invisible in a name.
+
+    Bidirectional overrides such as U+202E display "gnp.exe" as "exe.png", so a title
+    could fake its extension; zero-width spaces and joiners make two names look equal.
+    NOTE: this also removes the zero-width (non-)joiners that some scripts and emoji
+    sequences use; tags keep the original text.
+    """
+    return "".join(character for character in text if unicodedata.category(character) != "Cf")
+
+
 def sanitise_value(text: str) -> str:
-    """Make one field's value safe inside a path part: no separators, reserved or control
-    characters, and Unicode in NFC form."""
+    """Make one field's value safe inside a path part: no separators, reserved, control or
+    format characters, and Unicode in NFC form."""
     text = unicodedata.normalize("NFC", text)
     text = re.sub(r"[\t\n\r\v\f]", " ", text)
     text = _CONTROL_CHARACTERS.sub("", text)
+    text = strip_format_characters(text)
     text = _RESERVED_CHARACTERS.sub("_", text)
     return re.sub(r"\s+", " ", text)
 
@@ -238,6 +289,7 @@ def sanitise_part(part: str) -> str:
     for one of spotdesk's temporary files.
     """
     part = _CONTROL_CHARACTERS.sub("", unicodedata.normalize("NFC", part))
+    part = strip_format_characters(part)
     part = _RESERVED_CHARACTERS.sub("_", part)
     part = part.strip().rstrip(". ")
     if part.startswith(".") or _RESERVED_NAMES.match(part):

@@ -20,13 +20,22 @@ MAX_NUMBERED_NAMES = 1000
 
 def holds_recording(path: Path, track: Track) -> bool:
     """Check whether the file at `path` is tagged with `track`'s Spotify id or ISRC."""
+    return _same_recording(_recording_ids(path), track)
+
+
+def _recording_ids(path: Path) -> dict[str, object]:
+    """Return the Spotify id and ISRC tags of `path`; empty when unreadable or untagged."""
     try:
         tags = read_tags(path)
     except SpotdeskError:
-        return False
-    if tags.get("spotify_id") and tags["spotify_id"] in (track.id, track.linked_id):
+        return {}
+    return {key: tags[key] for key in ("spotify_id", "isrc") if tags.get(key)}
+
+
+def _same_recording(ids: dict[str, object], track: Track) -> bool:
+    if ids.get("spotify_id") and ids["spotify_id"] in (track.id, track.linked_id):
         return True
-    return bool(track.isrc) and tags.get("isrc") == track.isrc
+    return bool(track.isrc) and ids.get("isrc") == track.isrc
 
 
 def choose_target(path: Path, track: Track, options: OutputOptions) -> Path | None:
@@ -35,12 +44,16 @@ def choose_target(path: Path, track: Track, options: OutputOptions) -> Path | No
 
     A different recording already at `path` on a multi-disc album first moves this one to
     "name (Disc N).ext". Then the overwrite policy decides: overwrite replaces the file,
-    rename picks "name (2).ext", and skip keeps it. With `force`, a file holding this same
-    recording is replaced whatever the policy.
+    rename picks "name (2).ext", and skip keeps it. Under skip, a file whose tags name
+    another recording (two long names can become equal once cut to 255 bytes) is kept
+    and this recording gets "name (2).ext" too, because it is not yet in the library.
+    Only a file whose recording is unknown (no Spotify id or ISRC tag) is skipped. With
+    `force`, a file holding this same recording is replaced whatever the policy.
     """
     if not path.exists():
         return path
-    if holds_recording(path, track):
+    ids = _recording_ids(path)
+    if _same_recording(ids, track):
         return path if options.force or options.overwrite is OverwritePolicy.OVERWRITE else None
     if (track.disc_count or 1) > 1 and track.disc_number:
         with_disc = with_disc_suffix(path, track.disc_number)
@@ -48,11 +61,22 @@ def choose_target(path: Path, track: Track, options: OutputOptions) -> Path | No
             return choose_target(with_disc, track, options)
     if options.overwrite is OverwritePolicy.OVERWRITE:
         return path
-    if options.overwrite is OverwritePolicy.RENAME:
-        for number in range(2, MAX_NUMBERED_NAMES):
-            candidate = numbered(path, number)
-            if not candidate.exists():
-                return candidate
+    if options.overwrite is OverwritePolicy.RENAME or ids:
+        return _numbered_target(path, track, options)
+    return None
+
+
+def _numbered_target(path: Path, track: Track, options: OutputOptions) -> Path | None:
+    """Return the first free "name (N).ext", or a numbered file that already contains
+    `track` when `force` is set. Return None for such a file without `force`, and when
+    no numbered name is free."""
+    for number in range(2, MAX_NUMBERED_NAMES):
+        candidate = numbered(path, number)
+        if not candidate.exists():
+            return candidate
+        if holds_recording(candidate, track):
+            return candidate if options.force else None
+    log.warning("no free numbered name beside %s up to %d", path, MAX_NUMBERED_NAMES)
     return None
 
 

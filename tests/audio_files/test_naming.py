@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from spotdesk.audio.naming import (
     NamingError,
     render_path,
     render_relative,
+    share_bytes,
     truncate_utf8,
 )
 from spotdesk.errors import UsageError
@@ -260,3 +262,56 @@ def test_hazard_combinations_give_valid_parts(tmp_path: Path, pieces: list[str])
         assert not WINDOWS_RESERVED.search(part)
         assert not WINDOWS_RESERVED_NAMES.match(part)
         assert len(part.encode("utf-8")) <= MAX_PART_BYTES
+
+
+def test_long_artist_keeps_title_visible() -> None:
+    track = make_track(artists=["A" * 300], title="Real Title")
+    name = render_relative("{artists} - {title}.{ext}", track, None, "mp3").name
+    assert name.endswith(" - Real Title.mp3")
+    assert len(name.encode("utf-8")) == 255
+
+
+def test_every_long_field_keeps_a_share() -> None:
+    track = make_track(artists=["é" * 300], title="漢" * 200, album="B" * 400)
+    path = render_relative("{album}/{artists} - {title}.{ext}", track, None, "mp3")
+    folder, name = path.parts
+    assert folder == "B" * 255
+    assert len(name.encode("utf-8")) <= 255
+    artist_part, title_part = name.removesuffix(".mp3").split(" - ")
+    assert len(artist_part.encode("utf-8")) >= 100
+    assert len(title_part.encode("utf-8")) >= 100
+
+
+def test_short_field_keeps_whole_value() -> None:
+    track = make_track(artists=["Short"], title="t" * 400)
+    name = render_relative("{artists} - {title}.{ext}", track, None, "mp3").name
+    assert name.startswith("Short - ttt")
+    assert len(name.encode("utf-8")) == 255
+
+
+def test_share_bytes_fills_budget() -> None:
+    assert share_bytes([10, 500, 500], 210) == [10, 100, 100]
+    assert share_bytes([5, 6], 100) == [5, 6]
+    assert share_bytes([300, 300, 300], 0) == [0, 0, 0]
+
+
+@pytest.mark.parametrize(
+    "character", ["\u202e", "\u202a", "\u200b", "\u200f", "\u2066", "\u2069", "\ufeff"]
+)
+def test_format_characters_removed(character: str) -> None:
+    track = make_track(title=f"Song{character}gnp.exe", artists=[f"Art{character}ist"])
+    name = render_relative("{artists} - {title}.{ext}", track, None, "mp3").name
+    assert name == "Artist - Songgnp.exe.mp3"
+
+
+def test_bidi_override_cannot_fake_extension() -> None:
+    track = make_track(title="\u202egnp.exe", artists=["A"])
+    path = render_relative("{album}\u200b/{artists} - {title}.{ext}", track, None, "mp3")
+    assert all(unicodedata.category(character) != "Cf" for character in str(path))
+    assert path.suffix == ".mp3"
+
+
+def test_only_format_characters_get_placeholder() -> None:
+    track = make_track(title="\u200b\u200b", artists=["A"])
+    name = render_relative("{artists} - {title}.{ext}", track, None, "mp3").name
+    assert name == "A - Unknown Title.mp3"

@@ -382,15 +382,56 @@ def test_run_name_taken_by_other_recording(media: MediaServer, options: OutputOp
     pipeline_for(media.url("tone.m4a")).run(make_track(), options)
     other = make_track(id="another", isrc="GBAAA0000002")
 
-    kept = pipeline_for(media.url("tone.m4a")).run(other, options)
+    result = pipeline_for(media.url("tone.m4a")).run(other, options)
+
+    assert result.status == "downloaded"
+    assert result.output_path is not None
+    assert result.output_path.endswith("Test Tone (2).mp3")
+    assert read_tags(Path(result.output_path))["spotify_id"] == "another"
+    assert len(audio_files(options)) == 2
+
+
+def test_run_name_taken_by_untagged_file(media: MediaServer, options: OutputOptions) -> None:
+    folder = Path(options.folder)
+    folder.mkdir(parents=True)
+    hand_made = folder / "Tyler, The Creator, Frank Ocean - Test Tone.mp3"
+    hand_made.write_bytes(b"copied in by hand")
+
+    kept = pipeline_for(media.url("tone.m4a")).run(make_track(), options)
     renamed = pipeline_for(media.url("tone.m4a")).run(
-        other, dataclasses.replace(options, overwrite=OverwritePolicy.RENAME)
+        make_track(), dataclasses.replace(options, overwrite=OverwritePolicy.RENAME)
     )
 
     assert kept.status == "skipped"
+    assert "Set overwrite to rename" in kept.message
+    assert hand_made.read_bytes() == b"copied in by hand"
     assert renamed.status == "downloaded"
     assert renamed.output_path is not None
     assert renamed.output_path.endswith("Test Tone (2).mp3")
+
+
+def test_run_names_equal_after_cut(media: MediaServer, options: OutputOptions) -> None:
+    long_title = "Overture " * 40  # 360 bytes, so both names are cut at the same point
+    first = make_track(id="first", isrc="GBAAA0000021", title=long_title + "Part One")
+    second = make_track(id="second", isrc="GBAAA0000022", title=long_title + "Part Two")
+
+    one = pipeline_for(media.url("tone.m4a")).run(first, options)
+    two = pipeline_for(media.url("tone.webm")).run(second, options)
+
+    assert one.status == "downloaded"
+    assert two.status == "downloaded", two.message
+    assert one.output_path is not None
+    assert two.output_path is not None
+    assert one.output_path != two.output_path
+    assert Path(two.output_path).stem.endswith(" (2)")
+    assert len(Path(two.output_path).name.encode("utf-8")) <= 255
+    assert read_tags(Path(one.output_path))["spotify_id"] == "first"
+    assert read_tags(Path(two.output_path))["spotify_id"] == "second"
+
+    again = pipeline_for(media.url("tone.webm")).run(second, options)
+
+    assert again.status == "skipped"
+    assert len(audio_files(options)) == 2
 
 
 def test_run_multi_disc_collision_adds_disc(media: MediaServer, options: OutputOptions) -> None:
