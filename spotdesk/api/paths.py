@@ -6,7 +6,8 @@ runs the task later writes wherever its options point. Rejected: absolute folder
 the library, any `..` component, symlinks that lead out of the library, absolute or
 drive-qualified templates, templates whose literal text climbs out (`{album}../x`), and
 placeholders with attribute or index access (`{track.__class__}`), which `str.format`
-would evaluate.
+would evaluate. Control characters and invisible Unicode format characters (category Cf,
+such as U+202E) are rejected in both folders and templates.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import string
+import unicodedata
 from pathlib import Path, PureWindowsPath
 
 from spotdesk.errors import UsageError
@@ -34,6 +36,14 @@ def _check_text(value: str, what: str, max_length: int) -> None:
         raise UnsafePath(f"The {what} is longer than {max_length} characters.")
     if any(ord(character) < 32 or character == "\x7f" for character in value):
         raise UnsafePath(f"The {what} {value!r} contains control characters.")
+    # Format characters are invisible: U+202E can make "gnp.exe" display as "exe.png".
+    invisible = sorted({c for c in value if unicodedata.category(c) == "Cf"})
+    if invisible:
+        codes = ", ".join(f"U+{ord(character):04X}" for character in invisible)
+        raise UnsafePath(
+            f"The {what} {value!r} contains invisible Unicode format characters ({codes}); "
+            "remove them."
+        )
 
 
 def _parts(value: str) -> list[str]:
