@@ -394,9 +394,16 @@ class _TrackRun:
         Raises `_CandidateRejected` when another candidate may do better, and the fetch
         error itself when none would (a network failure, a bot check).
         """
+        # A length chosen by hand may differ from Spotify's, so only the absolute size
+        # limit applies to it.
+        expected = None if manual or not self.track.duration_ms else self.track.duration_ms / 1000
         try:
             downloaded = self.pipeline.fetcher.fetch(
-                candidate.url, folder, on_progress=self._download_progress, check=self.check
+                candidate.url,
+                folder,
+                on_progress=self._download_progress,
+                check=self.check,
+                expected_duration_s=expected,
             )
         except FetchError as error:
             log.debug("yt-dlp output for %s:\n%s", candidate.url, error.detail)

@@ -22,6 +22,7 @@ from spotdesk.audio.fetcherrors import (
     Forbidden,
     GeoBlocked,
     NetworkError,
+    TooLarge,
     Unavailable,
     classify_failure,
 )
@@ -37,6 +38,15 @@ POLL_INTERVAL_S = 0.1
 # How long a cancelled download may take to stop before the caller stops waiting for it.
 STOP_GRACE_S = 2.0
 
+# The size limit of one download is an estimate meant to be generous. 640 kbit/s is twice
+# MP3's maximum of 320 kbit/s, and lossy audio streams usually stay below that. Doubling it
+# leaves room for a video stream when a site offers no audio-only format. The margin covers
+# containers and very short tracks. Without a known length the absolute limit applies,
+# which is about 1.9 hours at the doubled rate.
+LIMIT_BYTES_PER_SECOND = 640_000 // 8 * 2
+LIMIT_MARGIN_BYTES = 20 * 1024 * 1024
+ABSOLUTE_LIMIT_BYTES = 1024 * 1024 * 1024
+
 __all__ = [
     "AgeRestricted",
     "BotCheck",
@@ -47,6 +57,7 @@ __all__ = [
     "Forbidden",
     "GeoBlocked",
     "NetworkError",
+    "TooLarge",
     "Unavailable",
     "classify_failure",
     "deno_path",
@@ -70,6 +81,13 @@ class Downloaded:
     title: str | None
     codec: str | None  # yt-dlp's `acodec` when the site reports it
     duration_s: float | None  # as the site reports it; probe the file to be sure
+
+
+def size_limit(duration_s: float | None) -> int:
+    """Return the most bytes a download for a track of `duration_s` seconds may take."""
+    if duration_s is None or duration_s <= 0:
+        return ABSOLUTE_LIMIT_BYTES
+    return int(duration_s * LIMIT_BYTES_PER_SECOND) + LIMIT_MARGIN_BYTES
 
 
 def deno_path() -> str | None:
@@ -114,8 +132,12 @@ class Fetcher:
         *,
         on_progress: Callable[[DownloadProgress], None] = lambda progress: None,
         check: Callable[[], None] = lambda: None,
+        expected_duration_s: float | None = None,
     ) -> Downloaded:
         """Download the best audio of `url` into `folder` and return where it went.
+
+        The download fails with `TooLarge` once it passes `size_limit(expected_duration_s)`
+        bytes, so an endless stream cannot fill the disk.
 
         `on_progress` and `check` run on the calling thread. Every file of this download
         carries one random stem, and all of them are removed when the download fails or
@@ -124,7 +146,8 @@ class Fetcher:
         returns (at the latest after `SOCKET_TIMEOUT_S`).
         """
         stem = f"{temp_stem()}.download"
-        job = _DownloadJob(self._take_session(), url, folder, stem)
+        max_bytes = size_limit(expected_duration_s)
+        job = _DownloadJob(self._take_session(), url, folder, stem, max_bytes)
         job.start()
         try:
             while not job.finished.wait(POLL_INTERVAL_S):
@@ -151,6 +174,8 @@ class Fetcher:
         if job.error is not None:
             job.session.close()
             _remove_partials(folder, stem)
+            if job.too_large:
+                raise _too_large(url, max_bytes, expected_duration_s) from job.error
             if isinstance(job.error, _download_error_class()):
                 raise classify_failure(str(job.error), job.session.logger.text()) from job.error
             raise job.error
@@ -212,6 +237,22 @@ class _Stopped(Exception):
     """Raised from yt-dlp's progress hook to end a download the caller gave up on."""
 
 
+class _LimitExceeded(Exception):
+    """Raised from yt-dlp's progress hook to end a download that passed its size limit."""
+
+
+def _too_large(url: str, max_bytes: int, duration_s: float | None) -> TooLarge:
+    size = f"{max_bytes / 1_000_000:.0f} MB"
+    if duration_s is None or duration_s <= 0:
+        reason = f"passed the limit of {size} for a download"
+    else:
+        reason = f"passed {size}, more than a {duration_s:.0f} s track can need"
+    return TooLarge(
+        f"The download from {url} {reason}, so it was stopped and its partial file removed; "
+        "choose another match, or check that the address is a single recording.",
+    )
+
+
 class _Session:
     """One `YoutubeDL` with its own log collector and progress hook."""
 
@@ -237,11 +278,15 @@ class _Session:
 class _DownloadJob:
     """One download running on a helper thread; the caller reads its results."""
 
-    def __init__(self, session: _Session, url: str, folder: Path, stem: str) -> None:
+    def __init__(
+        self, session: _Session, url: str, folder: Path, stem: str, max_bytes: int
+    ) -> None:
         self.session = session
         self.url = url
         self.folder = folder
         self.stem = stem
+        self.max_bytes = max_bytes
+        self.too_large = False
         self.finished = threading.Event()
         self.info: dict[str, Any] | None = None
         self.error: BaseException | None = None
@@ -273,6 +318,12 @@ class _DownloadJob:
             speed=status.get("speed"),
             eta=status.get("eta"),
         )
+        # A declared size over the limit fails at once; a stream without one fails when
+        # its received bytes pass the limit.
+        announced = int(status.get("total_bytes") or 0)
+        if max(progress.bytes_done, announced) > self.max_bytes:
+            self.too_large = True
+            raise _LimitExceeded()
         with self._progress_lock:
             self._latest = progress
 

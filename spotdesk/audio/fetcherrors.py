@@ -32,6 +32,12 @@ class Forbidden(FetchError):
     retryable = True
 
 
+class TooLarge(FetchError):
+    """The download grew past the size a track of its length can need."""
+
+    code = "fetch.too_large"
+
+
 class NetworkError(FetchError):
     code = "fetch.network"
     retryable = True
@@ -85,6 +91,8 @@ _FAILURES: list[tuple[type[FetchError], tuple[str, ...], str]] = [
             "has been removed",
             "http error 404",
             "404: not found",
+            "http error 410",
+            "410: gone",
             "this video is not available",
             "account associated with this video has been terminated",
             "unsupported url",
