@@ -108,6 +108,9 @@ def run(args: argparse.Namespace) -> int:
     from spotdesk.audio.naming import InvalidTemplate, parse_template
     from spotdesk.config import load_settings
 
+    if args.output is not None and not args.output.strip():
+        print("spotdesk download: -o/--output is empty; give a folder name.", file=sys.stderr)
+        return EXIT_USAGE
     settings = load_settings()
     options = build_options(args, settings.output_options())
     if options.bitrate is not None and options.bitrate <= 0:
@@ -157,6 +160,8 @@ def _run_on_queue(
         exit_status,
         format_summary,
     )
+    from spotdesk.cli.input_checks import NO_LINK_MESSAGE
+    from spotdesk.cli.terminal import printable
     from spotdesk.service import Service
     from spotdesk.spotify.resolver import PUBLIC_ONLY_ENV
     from spotdesk.store import open_store
@@ -179,9 +184,11 @@ def _run_on_queue(
 
     summary = DownloadSummary()
     for rejected in report.rejected:
-        print(f"spotdesk download: {rejected.message}", file=sys.stderr)
+        print(f"spotdesk download: {printable(rejected.message)}", file=sys.stderr)
         summary.add(Outcome(rejected.text, "failed", rejected.message, code=rejected.code))
     if not report.accepted:
+        if not report.rejected:
+            print(f"spotdesk download: {NO_LINK_MESSAGE}", file=sys.stderr)
         return EXIT_USAGE
     reused = sum(1 for submitted in report.accepted if not submitted.created)
     if reused:
@@ -198,6 +205,7 @@ def _run_on_queue(
         display.on_change,
         worker_args=_verbosity_args(args),
     )
+    display.close()
     summary.interrupted = bool(result["interrupted"] or result["aborted"])
     print(format_summary(summary))
     if result["aborted"]:
@@ -247,13 +255,17 @@ def download_links(
         exit_status,
         format_summary,
     )
+    from spotdesk.cli.input_checks import NO_LINK_MESSAGE
+    from spotdesk.cli.terminal import printable
     from spotdesk.errors import SpotdeskError
     from spotdesk.links import parse_links
 
     parsed = parse_links(text)
     for error in parsed.errors:
-        print(f"spotdesk download: {error.message}", file=err)
-    if parsed.errors and not (parsed.links or parsed.pairs):
+        print(f"spotdesk download: {printable(error.message)}", file=err)
+    if not (parsed.links or parsed.pairs):
+        if not parsed.errors:
+            print(f"spotdesk download: {NO_LINK_MESSAGE}", file=err)
         return EXIT_USAGE
 
     summary = DownloadSummary()
@@ -265,14 +277,14 @@ def download_links(
         try:
             resolution = resolver.resolve(link)
         except SpotdeskError as error:
-            print(f"spotdesk download: {link.url}: {error.message}", file=err)
+            print(f"spotdesk download: {link.url}: {printable(error.message)}", file=err)
             summary.add(Outcome(link.url, "failed", error.message, code=error.code))
             continue
         if audio_url and len(resolution.tracks) != 1:
             message = (
                 f"{link.url}: a manual audio link pairs with one track, not a {link.kind.value}."
             )
-            print(f"spotdesk download: {message}", file=err)
+            print(f"spotdesk download: {printable(message)}", file=err)
             summary.add(Outcome(link.url, "failed", message, code="usage"))
             continue
         jobs.append((resolution, audio_url))
@@ -295,7 +307,7 @@ def download_links(
             _write_playlist(resolution, paths, options, err)
     except KeyboardInterrupt:
         summary.interrupted = True
-        print("", file=out)
+    display.close()
 
     print(format_summary(summary), file=out)
     return exit_status(summary)

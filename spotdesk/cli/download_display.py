@@ -2,7 +2,9 @@
 
 `ProgressDisplay` follows the in-process run one track at a time; `QueueDisplay` follows
 tasks on the queue, where workers run several tracks at once. Both fill a
-`DownloadSummary`, printed by `format_summary`.
+`DownloadSummary`, printed by `format_summary`. Every line they write goes through
+`printable`, because track and playlist names come from Spotify users and could otherwise
+send escape sequences to the terminal.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from spotdesk.cli.terminal import printable
 from spotdesk.model import Progress, Stage, Task, TaskKind, TaskState
 
 # The minimum seconds between two redraws of the live line on a terminal.
@@ -83,7 +86,7 @@ def format_summary(summary: DownloadSummary) -> str:
         lines.append(f"  needs review  {outcome.label}: {outcome.message}")
     for outcome in summary.with_status("failed"):
         lines.append(f"  failed        {outcome.label}: {outcome.message} [{outcome.code}]")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def format_speed(bytes_per_second: float | None) -> str:
@@ -112,6 +115,7 @@ class LiveLine:
         self._width = 0
 
     def draw(self, line: str) -> None:
+        line = printable(line)
         # A line wider than the terminal wraps, and "\r" then redraws only its last row.
         width = shutil.get_terminal_size().columns - 1
         if len(line) > width:
@@ -122,11 +126,16 @@ class LiveLine:
         self._width = len(line)
 
     def print(self, text: str) -> None:
+        self.clear()
+        self.stream.write(printable(text) + "\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Erase the status line, so that the next output starts at the line's beginning."""
         if self.interactive and self._width:
             self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
             self._width = 0
-        self.stream.write(text + "\n")
-        self.stream.flush()
 
 
 class ProgressDisplay:
@@ -180,6 +189,10 @@ class ProgressDisplay:
         elif outcome.status != "downloaded":
             text += f" ({outcome.message})"
         self._print(text)
+
+    def close(self) -> None:
+        """Erase the live line; call this before printing the summary."""
+        self._line.clear()
 
     def _prefix(self) -> str:
         return f"[{self._position}/{self.total}]"
@@ -267,6 +280,10 @@ class QueueDisplay:
             text += f" ({outcome.message})"
         self._print(text)
         self._redraw(force=True)
+
+    def close(self) -> None:
+        """Erase the live line; call this before printing the summary."""
+        self._line.clear()
 
     def _done(self) -> int:
         return sum(1 for task_id in self._tracks if task_id in self._finished)

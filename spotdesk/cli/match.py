@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from spotdesk.cli.terminal import printable
+
 if TYPE_CHECKING:
     from spotdesk.audio.match import Matcher
     from spotdesk.audio.search import SearchProvider
@@ -114,6 +116,7 @@ class LinkReport:
 
 def run(args: argparse.Namespace) -> int:
     from spotdesk.audio.match import Matcher
+    from spotdesk.cli.input_checks import NO_LINK_MESSAGE
     from spotdesk.config import ServiceUrls, load_settings
     from spotdesk.errors import SpotdeskError
     from spotdesk.links import parse_links
@@ -122,11 +125,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         parsed = parse_links("\n".join(args.links))
     except SpotdeskError as error:
-        print(f"spotdesk match: {error.message}", file=sys.stderr)
+        print(f"spotdesk match: {printable(error.message)}", file=sys.stderr)
         return EXIT_FAILED
     for rejected in parsed.errors:
-        print(f"spotdesk match: {rejected.message}", file=sys.stderr)
+        print(f"spotdesk match: {printable(rejected.message)}", file=sys.stderr)
     if not parsed.links and not parsed.pairs:
+        if not parsed.errors:
+            print(f"spotdesk match: {NO_LINK_MESSAGE}", file=sys.stderr)
         return EXIT_USAGE
 
     settings = load_settings()
@@ -223,7 +228,7 @@ def match_track(matcher: Matcher, track: Track, position: int) -> TrackReport:
 
 
 def _progress(track: Track, position: int, total: int) -> None:
-    print(f"matching {position}/{total}: {track.title}", file=sys.stderr, flush=True)
+    print(f"matching {position}/{total}: {printable(track.title)}", file=sys.stderr, flush=True)
 
 
 def _failures(report: LinkReport) -> bool:
@@ -251,14 +256,18 @@ def summarise(reports: list[LinkReport]) -> dict[str, int]:
 
 
 def print_text(reports: list[LinkReport], candidate_count: int) -> None:
-    """Print each link's tracks with their chosen audio and ranked candidates."""
+    """Print each link's tracks with their chosen audio and ranked candidates.
+
+    Names and messages are passed through `printable`, because they come from Spotify and
+    search results and could otherwise send escape sequences to the terminal.
+    """
     for report in reports:
-        print(f"{report.name or report.link} ({report.kind}) {report.link}")
+        _print(f"{report.name or report.link} ({report.kind}) {report.link}")
         if report.error:
-            print(f"  failed: {report.error['message']} [{report.error['code']}]")
+            _print(f"  failed: {report.error['message']} [{report.error['code']}]")
             continue
         for entry in report.skipped:
-            print(f"  skipped: {entry.get('message') or entry.get('reason')}")
+            _print(f"  skipped: {entry.get('message') or entry.get('reason')}")
         for track_report in report.tracks:
             _print_track(track_report, candidate_count)
         print()
@@ -276,27 +285,31 @@ def print_text(reports: list[LinkReport], candidate_count: int) -> None:
 
 def _print_track(report: TrackReport, candidate_count: int) -> None:
     track = report.track
-    print(
+    _print(
         f"  {report.position}. {', '.join(track.artists)} - {track.title} "
         f"[{_duration(track.duration_ms / 1000 if track.duration_ms else None)}]"
     )
     if report.error:
-        print(f"     failed: {report.error['message']} [{report.error['code']}]")
+        _print(f"     failed: {report.error['message']} [{report.error['code']}]")
         return
     reasons = ", ".join(report.reasons)
     if report.chosen_url:
-        print(f"     -> {report.chosen_url} (confidence {report.confidence:.2f}: {reasons})")
+        _print(f"     -> {report.chosen_url} (confidence {report.confidence:.2f}: {reasons})")
     elif report.candidates:
-        print(f"     needs review: best confidence {report.confidence:.2f} ({reasons})")
+        _print(f"     needs review: best confidence {report.confidence:.2f} ({reasons})")
     else:
         print("     needs review: no candidates found")
     for candidate in report.candidates[:candidate_count]:
         credit = ", ".join(candidate.artists) or candidate.channel or "?"
-        print(
+        _print(
             f"       {candidate.confidence:.2f}  {candidate.provider:<7}  "
             f"{candidate.result_type or '?':<14}  {_duration(candidate.duration_s):>7}  "
             f"{candidate.title} - {credit}  {candidate.url}"
         )
+
+
+def _print(line: str) -> None:
+    print(printable(line))
 
 
 def _duration(seconds: float | None) -> str:

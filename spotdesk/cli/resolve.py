@@ -7,6 +7,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from spotdesk.cli.terminal import printable
+
 if TYPE_CHECKING:
     from spotdesk.model import Resolution, SkippedEntry, Track
 
@@ -48,6 +50,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from spotdesk.cli.input_checks import NO_LINK_MESSAGE
     from spotdesk.config import ServiceUrls, load_settings
     from spotdesk.errors import SpotdeskError
     from spotdesk.links import parse_links
@@ -55,7 +58,11 @@ def run(args: argparse.Namespace) -> int:
 
     parsed = parse_links("\n".join(args.links))
     for error in parsed.errors:
-        print(f"spotdesk resolve: {error.message}", file=sys.stderr)
+        print(f"spotdesk resolve: {printable(error.message)}", file=sys.stderr)
+    if not (parsed.links or parsed.pairs or parsed.errors):
+        # Blank arguments or only `#` comments: nothing was rejected, but nothing was given.
+        print(f"spotdesk resolve: {NO_LINK_MESSAGE}", file=sys.stderr)
+        return EXIT_USAGE
 
     resolver = build_resolver(ServiceUrls.from_env(), load_settings(), public=args.public)
     links = list(parsed.links) + [pair.link for pair in parsed.pairs]
@@ -68,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             resolutions.append(resolver.resolve(link))
         except SpotdeskError as error:
             failures.append({"link": link.url, **error.to_dict()})
-            print(f"spotdesk resolve: {link.url}: {error.message}", file=sys.stderr)
+            print(f"spotdesk resolve: {link.url}: {printable(error.message)}", file=sys.stderr)
 
     if args.json:
         document = {
@@ -93,7 +100,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_resolution(resolution: Resolution, manual_audio: str | None = None) -> str:
-    """Format a resolution as the human-readable text `spotdesk resolve` prints."""
+    """Format a resolution as the human-readable text `spotdesk resolve` prints.
+
+    Control and format characters in names are escaped, because names come from Spotify
+    users and could otherwise send escape sequences to the terminal.
+    """
     kind = resolution.link.kind.value
     skipped = sum(entry.count for entry in resolution.skipped)
     header = f"{kind.capitalize()}: {resolution.name}"
@@ -112,7 +123,7 @@ def format_resolution(resolution: Resolution, manual_audio: str | None = None) -
         lines.extend(_track_lines(number, track))
     for entry in resolution.skipped:
         lines.append("  " + _skipped_line(entry))
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def _track_lines(number: int, track: Track) -> list[str]:
