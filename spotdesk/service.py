@@ -132,6 +132,8 @@ class Service:
     def choose_match(self, task_id: str, url: str) -> list[str]:
         """Re-queue a failed or cancelled track task to download `url` without searching.
 
+        A queued track task waiting for a retry delay takes `url` and runs at once.
+
         Raises `UsageError` for a URL that is not http(s), and the store's
         `InvalidTransition` for a task in another state or of another kind.
         """

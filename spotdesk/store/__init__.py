@@ -7,7 +7,9 @@ absolute one as in `sqlite:////home/me/queue.db`) or `mongodb://...` /
 
 from __future__ import annotations
 
-from .contract import InvalidStoreUri, Store, redact_uri
+from pathlib import Path
+
+from .contract import InvalidStoreUri, Store, StoreNotFound, redact_uri
 
 SQLITE_PREFIX = "sqlite:///"
 MONGODB_SCHEMES = ("mongodb://", "mongodb+srv://")
@@ -22,11 +24,12 @@ def resolve_store_uri(uri: str | None = None) -> str:
     return load_settings().effective_store_uri
 
 
-def open_store(uri: str | None = None) -> Store:
+def open_store(uri: str | None = None, create: bool = True) -> Store:
     """Open the store that `uri` names (see `resolve_store_uri` for None).
 
-    Raises `InvalidStoreUri` for an unknown scheme and `StoreUnavailable` when the
-    database cannot be reached or opened.
+    With `create=False`, a SQLite file that does not exist raises `StoreNotFound` instead
+    of being created, for commands that only read. Raises `InvalidStoreUri` for an unknown
+    scheme and `StoreUnavailable` when the database cannot be reached or opened.
     """
     uri = resolve_store_uri(uri)
     if uri.startswith(SQLITE_PREFIX):
@@ -35,8 +38,14 @@ def open_store(uri: str | None = None) -> Store:
         path = uri.removeprefix(SQLITE_PREFIX)
         if not path:
             raise InvalidStoreUri(f"The store URI {uri!r} names no file; use sqlite:///PATH.")
+        if not create and not Path(path).exists():
+            raise StoreNotFound(
+                f"No task store at {path}; check the path, or submit a link to create the store."
+            )
         return SqliteStore(path)
     if uri.startswith(MONGODB_SCHEMES):
+        # NOTE: `create` does not apply here, because MongoDB creates a database on first
+        # write, so an empty database and a mistyped name look the same.
         from .mongo import MongoStore
 
         return MongoStore(uri)

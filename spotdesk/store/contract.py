@@ -17,7 +17,8 @@ On a task that is not running they take effect at once.
 The user actions (`request_cancel`, `request_pause`, `resume`, `retry`) return the ids they
 changed. Given several ids, they skip tasks the action does not apply to, because a
 selection often mixes states. Given one id, they raise `TaskNotFound` for a missing task
-and `InvalidTransition` when nothing changed (for example, pausing a paused task).
+and `InvalidTransition` when nothing changed (for example, pausing a paused task), with
+a message that names the task's state and the states the action applies to.
 """
 
 from __future__ import annotations
@@ -51,6 +52,12 @@ class StoreUnavailable(StoreError):
 
     code = "store.unavailable"
     retryable = True
+
+
+class StoreNotFound(StoreError):
+    """A store opened for reading only does not exist, which usually means a mistyped path."""
+
+    code = "store.not_found"
 
 
 class SchemaTooNew(StoreError):
@@ -299,7 +306,10 @@ class Store(abc.ABC):
     def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
         """Re-queue failed or cancelled tasks with attempts reset (children included).
 
-        `chosen_url`, for one track task, is the match the user chose ("choose match").
+        A queued task waiting for a retry delay (`not_before` in the future, such as after a
+        long `Retry-After`) gets `not_before` cleared and attempts reset, so the next free
+        worker claims it. `chosen_url`, for one track task, is the match the user chose
+        ("choose match").
         """
 
     @abc.abstractmethod

@@ -345,11 +345,15 @@ class MongoStore(MongoReading):
 
     @translated
     def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
+        now = self.clock.now()
         return self._apply(
             task_ids,
             "retry",
             lambda doc: transitions.retry_fields(
-                TaskState(doc["state"]), chosen_url if doc["kind"] == TaskKind.TRACK.value else None
+                TaskState(doc["state"]),
+                chosen_url if doc["kind"] == TaskKind.TRACK.value else None,
+                float(doc.get("not_before") or 0.0),
+                now,
             ),
         )
 
@@ -357,14 +361,20 @@ class MongoStore(MongoReading):
         requested = list(dict.fromkeys(task_ids))
         docs = self._with_children(requested)
         affected: list[str] = []
+        collided: list[str] = []
         for doc in docs:
-            if self._apply_one(doc, fields_for):
+            if self._apply_one(doc, fields_for, collided):
                 affected.append(str(doc["_id"]))
-        transitions.check_single(requested, {str(doc["_id"]) for doc in docs}, affected, action)
+        found = {str(doc["_id"]): doc for doc in docs}
+        now = self.clock.now()
+        transitions.check_single(requested, found, affected, action, now, bool(collided))
         return affected
 
-    def _apply_one(self, doc: dict[str, Any] | None, fields_for: Any) -> bool:
-        """Apply a user action to one task, re-reading it if a worker changed it meanwhile."""
+    def _apply_one(self, doc: dict[str, Any] | None, fields_for: Any, collided: list[str]) -> bool:
+        """Apply a user action to one task, re-reading it if a worker changed it meanwhile.
+
+        Appends the task's id to `collided` when an equal active task blocks a re-queue.
+        """
         for _ in range(_RETRIES):
             if doc is None:
                 return False
@@ -376,6 +386,7 @@ class MongoStore(MongoReading):
                     return True
             except DuplicateKeyError:
                 log.info("not re-queuing task %s: an equal task is already active", doc["_id"])
+                collided.append(str(doc["_id"]))
                 return False
             doc = self._tasks.find_one({"_id": doc["_id"]})
         return False

@@ -10,9 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
-from pymongo import ASCENDING, DESCENDING, IndexModel
+from pymongo import ASCENDING, DESCENDING, IndexModel, MongoClient
 from pymongo.database import Database
-from pymongo.errors import ConnectionFailure, DuplicateKeyError, OperationFailure, PyMongoError
+from pymongo.errors import (
+    ConnectionFailure,
+    DuplicateKeyError,
+    OperationFailure,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 
 from .codec import parse_position
 from .contract import InvalidCursor, SchemaTooNew, StoreError, StoreUnavailable
@@ -191,6 +197,8 @@ def translated(method: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return method(*args, **kwargs)
+        except ServerSelectionTimeoutError as error:
+            raise _no_server(error, args) from error
         except ConnectionFailure as error:
             raise StoreUnavailable(
                 f"The MongoDB server cannot be reached: {error}; retrying later may help.",
@@ -202,3 +210,30 @@ def translated(method: Callable[P, R]) -> Callable[P, R]:
             raise StoreUnavailable(f"MongoDB failed: {error}.", detail=repr(error)) from error
 
     return wrapper
+
+
+def _no_server(error: ServerSelectionTimeoutError, args: tuple[Any, ...]) -> StoreUnavailable:
+    """Turn pymongo's multi-line topology report into one sentence; the report goes to debug."""
+    log.debug("MongoDB server selection failed: %s", error)
+    client = _client_of(args)
+    if client is None:
+        where, timeout = "the configured address", ""
+    else:
+        hosts = client.topology_description.server_descriptions()
+        where = ", ".join(f"{host}:{port}" for host, port in hosts) or "the configured address"
+        timeout = f" within {client.options.server_selection_timeout:g} s"
+    return StoreUnavailable(
+        f"No MongoDB server answered at {where}{timeout}; is the server running?",
+        detail=str(error),
+    )
+
+
+def _client_of(args: tuple[Any, ...]) -> MongoClient[dict[str, Any]] | None:
+    """Find the client of a wrapped call: a store method's `self` or a `Database` argument."""
+    for value in args:
+        if isinstance(value, Database):
+            return value.client
+        client = getattr(value, "_client", None)
+        if isinstance(client, MongoClient):
+            return client
+    return None

@@ -326,11 +326,15 @@ class SqliteStore(SqliteReading):
         )
 
     def retry(self, task_ids: Iterable[str], chosen_url: str | None = None) -> list[str]:
+        now = time.time()
         return self._apply(
             task_ids,
             "retry",
             lambda row: transitions.retry_fields(
-                TaskState(row["state"]), chosen_url if row["kind"] == TaskKind.TRACK.value else None
+                TaskState(row["state"]),
+                chosen_url if row["kind"] == TaskKind.TRACK.value else None,
+                float(row["not_before"] or 0.0),
+                now,
             ),
         )
 
@@ -342,6 +346,7 @@ class SqliteStore(SqliteReading):
     ) -> list[str]:
         requested = list(dict.fromkeys(task_ids))
         affected: list[str] = []
+        collided = False
         with self._write() as conn:
             rows = self._with_children(conn, requested)
             for row in rows:
@@ -353,10 +358,11 @@ class SqliteStore(SqliteReading):
                 except sqlite3.IntegrityError:
                     # Only a retry can collide: an equal task became active meanwhile.
                     log.info("not re-queuing task %s: an equal task is already active", row["id"])
+                    collided = True
                     continue
                 affected.append(str(row["id"]))
-            found = {str(row["id"]) for row in rows}
-            transitions.check_single(requested, found, affected, action)
+            found = {str(row["id"]): row for row in rows}
+            transitions.check_single(requested, found, affected, action, time.time(), collided)
         return affected
 
     def _with_children(self, conn: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:

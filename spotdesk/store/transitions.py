@@ -8,7 +8,8 @@ because its worker owns it and acts on the flag at its next heartbeat or progres
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
 from spotdesk.errors import SpotdeskError
 from spotdesk.model import TaskState
@@ -17,6 +18,12 @@ from . import codec
 from .contract import InvalidTransition, Outcome, TaskNotFound
 
 Fields = dict[str, Any]
+
+
+class Row(Protocol):
+    """A task as a store reads it: a SQLite row or a MongoDB document."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def cancel_fields(state: TaskState, cancel_requested: bool, now: float) -> Fields | None:
@@ -49,7 +56,16 @@ def resume_fields(state: TaskState, pause_requested: bool) -> Fields | None:
     return None
 
 
-def retry_fields(state: TaskState, chosen_url: str | None) -> Fields | None:
+def retry_fields(
+    state: TaskState, chosen_url: str | None, not_before: float = 0.0, now: float = 0.0
+) -> Fields | None:
+    """Re-queue a failed or cancelled task, or make a queued task waiting for its retry
+    delay (`not_before` after `now`) claimable at once."""
+    if state is TaskState.QUEUED and not_before > now:
+        waiting: Fields = {"not_before": 0.0, "attempts": 0}
+        if chosen_url is not None:
+            waiting["chosen_url"] = chosen_url
+        return waiting
     if state not in (TaskState.FAILED, TaskState.CANCELLED):
         return None
     fields: Fields = {
@@ -72,18 +88,67 @@ def retry_fields(state: TaskState, chosen_url: str | None) -> Fields | None:
     return fields
 
 
-def check_single(requested: list[str], found: set[str], affected: list[str], action: str) -> None:
+# The states each user action applies to, for the message when it does not.
+APPLIES_TO = {
+    "cancel": "queued, paused and running tasks",
+    "pause": "queued and running tasks",
+    "resume": "paused tasks and running tasks with a pending pause request",
+    "retry": "failed and cancelled tasks and queued tasks waiting for a retry delay",
+}
+
+
+def check_single(
+    requested: list[str],
+    found: Mapping[str, Row],
+    affected: list[str],
+    action: str,
+    now: float,
+    collided: bool = False,
+) -> None:
     """Raise when a request naming one task changed nothing, so the caller learns why.
 
-    Requests naming several tasks skip the ones an action does not apply to, because a
-    selection in the window often mixes states.
+    `found` maps the id of each task read to its row, and `collided` is True when a
+    re-queue was skipped because an equal task is active. Requests naming several tasks
+    skip the ones an action does not apply to, because a selection in the window often
+    mixes states.
     """
     if len(requested) != 1 or affected:
         return
     task_id = requested[0]
-    if task_id not in found:
+    row = found.get(task_id)
+    if row is None:
         raise TaskNotFound(f"Task {task_id} was not found; it may have been removed.")
-    raise InvalidTransition(f"Cannot {action} task {task_id} in its current state.")
+    if collided:
+        raise InvalidTransition(
+            f"Cannot {action} task {task_id}: an equal task for the same link and options "
+            "is already queued, running or paused."
+        )
+    raise InvalidTransition(
+        f"Cannot {action} task {task_id}: it is {describe_state(row, now)}. "
+        f"{action.capitalize()} applies to {APPLIES_TO[action]}."
+    )
+
+
+def describe_state(row: Row, now: float) -> str:
+    """Describe a task's state with its pending request or retry delay, for messages."""
+    state = str(row["state"])
+    if state == TaskState.RUNNING.value and _field(row, "cancel_requested"):
+        return "running with a cancel request pending"
+    if state == TaskState.RUNNING.value and _field(row, "pause_requested"):
+        return "running with a pause request pending"
+    not_before = float(_field(row, "not_before") or 0.0)
+    if state == TaskState.QUEUED.value and not_before > now:
+        until = datetime.fromtimestamp(not_before, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"queued and waits for a retry delay until {until}"
+    return state
+
+
+def _field(row: Row, name: str) -> Any:
+    """Read an optional field from a SQLite row or a MongoDB document (None when absent)."""
+    try:
+        return row[name]
+    except (KeyError, IndexError):
+        return None
 
 
 # ---- a worker's hold on a task ending -----------------------------------------------------

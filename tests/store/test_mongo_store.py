@@ -103,6 +103,24 @@ def test_unreachable_server_is_unavailable(tmp_path: Path) -> None:
         open_store(uri)
 
 
+def test_unreachable_server_message_is_one_sentence(caplog: pytest.LogCaptureFixture) -> None:
+    port = _closed_port()
+    uri = f"mongodb://127.0.0.1:{port}/db?serverSelectionTimeoutMS=300&directConnection=true"
+
+    with (
+        caplog.at_level("DEBUG", logger="spotdesk.store"),
+        pytest.raises(StoreUnavailable) as raised,
+    ):
+        open_store(uri)
+
+    message = raised.value.message
+    assert message == (
+        f"No MongoDB server answered at 127.0.0.1:{port} within 0.3 s; is the server running?"
+    )
+    assert "Topology Description" in (raised.value.detail or "")
+    assert "Topology Description" in caplog.text
+
+
 def test_cursor_asks_again_for_gaps() -> None:
     cursor = ChangeCursor(10)
 
