@@ -11,6 +11,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from spotdesk.cli.terminal import printable
+
 if TYPE_CHECKING:
     from spotdesk.model import Task
     from spotdesk.service import Service
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 SHORT_ID = 8  # characters of a task id that `list` prints
 ACTIONS = ("cancel", "pause", "resume", "retry", "remove")
+# Actions that only read the store, so they never create a store file.
+READ_ONLY_ACTIONS = ("list", "stats")
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -52,14 +56,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--review", action="store_true", help="only tracks that need a chosen match"
     )
     listing.add_argument(
-        "--limit", type=int, default=0, metavar="N", help="print at most N tasks (0: all)"
+        "--limit", type=int, metavar="N", help="print at most N tasks (default: all)"
     )
 
     for name, text in (
         ("cancel", "cancel tasks; running ones stop at their next progress write"),
         ("pause", "pause tasks; running ones stop at their next progress write"),
         ("resume", "return paused tasks to the queue"),
-        ("retry", "re-queue failed or cancelled tasks with their attempts reset"),
+        (
+            "retry",
+            "re-queue failed or cancelled tasks with their attempts reset, and run queued "
+            "tasks that wait for a retry delay now",
+        ),
         ("remove", "delete tasks and their tracks from the queue"),
     ):
         action = actions.add_parser(name, parents=[common], help=text)
@@ -90,18 +98,27 @@ def run(args: argparse.Namespace) -> int:
     from spotdesk.store import open_store
     from spotdesk.store.contract import InvalidTransition, TaskNotFound
 
+    if args.action == "list" and args.limit is not None and args.limit < 1:
+        print("spotdesk queue list: --limit must be at least 1.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.action == "stats" and args.days < 1:
+        print("spotdesk queue stats: --days must be at least 1.", file=sys.stderr)
+        return EXIT_USAGE
+    # A `--store` that names no file is most likely mistyped. The default store may not
+    # exist yet on a new installation, where listing an empty queue is correct.
+    create = args.action not in READ_ONLY_ACTIONS or not args.store
     try:
-        with open_store(args.store) as store:
+        with open_store(args.store, create=create) as store:
             service = Service(store, load_settings())
             return _dispatch(args, store, service)
     except (UsageError, TaskNotFound) as error:
-        print(f"spotdesk queue: {error.message}", file=sys.stderr)
+        print(f"spotdesk queue: {printable(error.message)}", file=sys.stderr)
         return EXIT_USAGE
     except InvalidTransition as error:
-        print(f"spotdesk queue: {error.message}", file=sys.stderr)
+        print(f"spotdesk queue: {printable(error.message)}", file=sys.stderr)
         return EXIT_FAILED
     except SpotdeskError as error:
-        print(f"spotdesk queue: {error.message}", file=sys.stderr)
+        print(f"spotdesk queue: {printable(error.message)}", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -149,16 +166,16 @@ def _list(args: argparse.Namespace, store: Store) -> int:
         page = store.list_tasks(task_filter, limit=500, cursor=cursor)
         tasks.extend(page.tasks)
         cursor = page.next_cursor
-        if cursor is None or (args.limit and len(tasks) >= args.limit):
+        if cursor is None or (args.limit is not None and len(tasks) >= args.limit):
             break
-    if args.limit:
+    if args.limit is not None:
         tasks = tasks[: args.limit]
 
     if args.json:
         print(json.dumps([task.to_dict() for task in tasks], ensure_ascii=False, indent=2))
         return EXIT_OK
     for task in _grouped(tasks):
-        print(_format_line(task))
+        print(printable(_format_line(task)))
     counts = store.counts()
     summary = ", ".join(f"{counts[name]} {name}" for name in counts if counts[name])
     print(f"{len(tasks)} tasks listed; tracks: {summary or 'none'}")

@@ -188,5 +188,88 @@ def test_stats_lists_days(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_stats_empty(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    open_store(uri).close()
+
     assert main(["queue", "stats", "--store", uri, "--days", "7"]) == 0
     assert "No downloads or failures in the last 7 days." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("limit", ["-3", "0"])
+def test_list_limit_below_one_is_usage_error(
+    uri: str, limit: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    submit(uri, "a", "b", "c", "d")
+
+    assert main(["queue", "list", "--store", uri, "--limit", limit]) == 2
+    assert "--limit must be at least 1" in capsys.readouterr().err
+
+
+def test_list_limit_keeps_first_tasks(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ids = submit(uri, "a", "b", "c")
+
+    assert main(["queue", "list", "--store", uri, "--limit", "2", "--json"]) == 0
+    assert [item["id"] for item in json.loads(capsys.readouterr().out)] == ids[:2]
+
+
+def test_list_escapes_control_characters(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    options = OutputOptions(folder="/music")
+    with open_store(uri) as store:
+        store.submit([track_task(options, "a", title="Red\x1b[31m \u202e東京\x07")])
+
+    assert main(["queue", "list", "--store", uri]) == 0
+
+    output = capsys.readouterr().out
+    assert "\x1b" not in output
+    assert "\u202e" not in output
+    assert "\x07" not in output
+    assert "Red\\x1b[31m \\u202e東京\\x07" in output
+
+
+@pytest.mark.parametrize("action", ["list", "stats"])
+def test_read_only_action_missing_store(
+    tmp_path: Path, action: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mistyped.db"
+
+    assert main(["queue", action, "--store", f"sqlite:///{path}"]) == 1
+    assert f"No task store at {path}" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_retry_waiting_task_runs_now(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from spotdesk.spotify.errors import RateLimited
+
+    [task_id] = submit(uri, "a")
+    with open_store(uri) as store:
+        task = store.claim("w", 60.0)
+        assert task is not None and task.lease_token
+        store.fail(task_id, task.lease_token, RateLimited(86_400.0), retry_after=86_400.0)
+
+    assert main(["queue", "retry", task_id, "--store", uri]) == 0
+
+    with open_store(uri) as store:
+        stored = store.get(task_id)
+        assert stored.state is TaskState.QUEUED
+        assert not stored.not_before
+        assert store.claim("w", 60.0) is not None
+
+
+def test_cancel_final_task_names_state(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    [task_id] = submit(uri, "a")
+    main(["queue", "cancel", task_id, "--store", uri])
+
+    assert main(["queue", "cancel", task_id, "--store", uri]) == 1
+
+    error = capsys.readouterr().err
+    assert f"Cannot cancel task {task_id}: it is cancelled." in error
+    assert "Cancel applies to queued, paused and running tasks." in error
+
+
+def test_retry_queued_task_names_state(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    [task_id] = submit(uri, "a")
+
+    assert main(["queue", "retry", task_id, "--store", uri]) == 1
+
+    error = capsys.readouterr().err
+    assert f"Cannot retry task {task_id}: it is queued." in error
+    assert "queued tasks waiting for a retry delay" in error
