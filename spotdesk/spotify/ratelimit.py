@@ -78,11 +78,9 @@ class RateLimitPolicy:
             with self._lock:
                 self._blocked_until = max(self._blocked_until, now + delay)
             log.warning(
-                "Spotify rate limit on %s lasts %s, longer than the %s this call may wait; "
-                "giving up until %s",
+                "Spotify rate limit on %s: %s; giving up until %s",
                 what,
-                format_wait(delay),
-                format_wait(self.max_wait),
+                self._reason_to_stop(delay, waited, attempt),
                 datetime.fromtimestamp(now + delay, UTC).strftime("%H:%M:%S UTC"),
             )
             raise RateLimited(delay, now=now)
@@ -95,3 +93,17 @@ class RateLimitPolicy:
         )
         self._sleep(delay)
         return delay
+
+    def _reason_to_stop(self, delay: float, waited: float, attempt: int) -> str:
+        """Say why a call stops waiting: too many 429s, one long wait, or the waits summed."""
+        if attempt >= MAX_ATTEMPTS:
+            return f"{attempt} rate-limit replies in a row"
+        if delay > self.max_wait:
+            return (
+                f"the wait of {format_wait(delay)} is longer than the "
+                f"{format_wait(self.max_wait)} one call may wait"
+            )
+        return (
+            f"the wait of {format_wait(delay)} after {format_wait(waited)} already waited "
+            f"would exceed the {format_wait(self.max_wait)} one call may wait"
+        )

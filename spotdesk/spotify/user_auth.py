@@ -123,15 +123,28 @@ class KeyringTokenStore:
     """Keeps the login in the system keyring under service "spotdesk".
 
     Keyring failures are logged, and `load` then returns None, so a broken keyring means
-    "not logged in" and never stops a resolve.
+    "not logged in" and never stops a resolve. A system without any keyring backend, such
+    as a server or a container, is common and expected, so it is logged once per process
+    at info level rather than as a warning on every command.
     """
+
+    def __init__(self) -> None:
+        self._missing_backend_logged = False
+
+    def _log_missing_backend(self, error: Exception) -> None:
+        if not self._missing_backend_logged:
+            self._missing_backend_logged = True
+            log.info("no system keyring is available, so the Spotify login is not kept: %s", error)
 
     def load(self) -> UserToken | None:
         import keyring
-        from keyring.errors import KeyringError
+        from keyring.errors import KeyringError, NoKeyringError
 
         try:
             stored = keyring.get_password(KEYRING_SERVICE, KEYRING_TOKEN_USER)
+        except NoKeyringError as error:
+            self._log_missing_backend(error)
+            return None
         except KeyringError as error:
             log.warning("reading the Spotify login from the keyring failed: %s", error)
             return None
@@ -145,21 +158,28 @@ class KeyringTokenStore:
 
     def save(self, token: UserToken) -> None:
         import keyring
-        from keyring.errors import KeyringError
+        from keyring.errors import KeyringError, NoKeyringError
 
         try:
             keyring.set_password(KEYRING_SERVICE, KEYRING_TOKEN_USER, token.to_json())
+        except NoKeyringError as error:
+            # Unlike reading, losing a new login matters to the user, so this stays a warning.
+            log.warning(
+                "saving the Spotify login failed: no system keyring is available: %s", error
+            )
         except KeyringError as error:
             log.warning("saving the Spotify login to the keyring failed: %s", error)
 
     def clear(self) -> None:
         import keyring
-        from keyring.errors import KeyringError, PasswordDeleteError
+        from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
 
         try:
             keyring.delete_password(KEYRING_SERVICE, KEYRING_TOKEN_USER)
         except PasswordDeleteError:
             pass
+        except NoKeyringError as error:
+            self._log_missing_backend(error)  # nothing can be stored, so nothing to remove
         except KeyringError as error:
             log.warning("removing the Spotify login from the keyring failed: %s", error)
 
@@ -233,8 +253,7 @@ def refresh_user_token(
             detail=response.text[:500],
         )
     raise SpotifyUnavailable(
-        f"Renewing the Spotify login failed with HTTP {response.status_code}; "
-        "try again later.",
+        f"Renewing the Spotify login failed with HTTP {response.status_code}; try again later.",
         detail=response.text[:500],
     )
 

@@ -175,3 +175,30 @@ def test_format_wait() -> None:
     assert format_wait(5) == "5 s"
     assert format_wait(125) == "2 min 5 s"
     assert format_wait(3 * 3600 + 300) == "3 h 5 min"
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "waited", "attempt", "reason"),
+    [
+        (60.0, 0.0, 1, "the wait of 1 min 0 s is longer than the 30 s one call may wait"),
+        (
+            10.0,
+            25.0,
+            2,
+            "the wait of 10 s after 25 s already waited would exceed the 30 s one call may wait",
+        ),
+        (1.0, 4.0, 5, "5 rate-limit replies in a row"),
+    ],
+)
+def test_give_up_message_names_reason(
+    retry_after: float, waited: float, attempt: int, reason: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    policy = RateLimitPolicy(max_wait=30, sleep=lambda seconds: None, clock=lambda: 1000.0)
+
+    with (
+        caplog.at_level("WARNING", logger="spotdesk.spotify.ratelimit"),
+        pytest.raises(RateLimited),
+    ):
+        policy.wait_or_raise(retry_after, waited, attempt, "GET /v1/tracks/x")
+
+    assert f"Spotify rate limit on GET /v1/tracks/x: {reason}; giving up until" in caplog.text

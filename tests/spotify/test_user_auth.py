@@ -305,3 +305,26 @@ def test_concurrent_requests_refresh_once(
     assert len(results) == 8
     assert len(set(results)) == 1
     assert fake_spotify.calls["/api/token"] == 1
+
+
+def test_missing_keyring_logged_once_at_info(caplog: pytest.LogCaptureFixture) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from spotdesk.spotify.user_auth import KeyringTokenStore
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        tokens = KeyringTokenStore()
+        with caplog.at_level("DEBUG", logger="spotdesk.spotify.user_auth"):
+            assert tokens.load() is None
+            assert tokens.load() is None
+            tokens.clear()
+    finally:
+        keyring.set_keyring(previous)
+
+    records = [record for record in caplog.records if "no system keyring" in record.getMessage()]
+    assert len(records) == 1
+    assert records[0].levelname == "INFO"
+    assert not [record for record in caplog.records if record.levelname == "WARNING"]
