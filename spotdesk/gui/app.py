@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QIcon
@@ -18,6 +19,10 @@ from spotdesk.gui.i18n import Translations
 from spotdesk.gui.resources import icon_files
 
 log = logging.getLogger(__name__)
+
+NO_DISPLAY_MESSAGE = (
+    "no display found: run spotdesk on a desktop, or use the command line (spotdesk --help)"
+)
 
 
 def app_icon() -> QIcon:
@@ -98,10 +103,29 @@ class DesktopApp:
         log.info("settings saved")
 
 
+def has_display(environ: Mapping[str, str] | None = None, platform: str | None = None) -> bool:
+    """Return False when Qt would find no display to open a window on.
+
+    Without this check, Qt aborts the process (exit status 134) with a message that
+    suggests reinstalling. Only X11 and Wayland systems are checked, because Windows and
+    macOS always have a display in a user session. `QT_QPA_PLATFORM` (such as offscreen)
+    counts as a display, because the user chose a platform.
+    """
+    environ = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if platform in ("win32", "darwin"):
+        return True
+    names = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    return any(environ.get(name) for name in names)
+
+
 def run_app(argv: Sequence[str] | None = None) -> int:
     """Run the desktop app until the user quits; return the exit status."""
     import qasync
 
+    if QApplication.instance() is None and not has_display():
+        print(f"spotdesk: {NO_DISPLAY_MESSAGE}", file=sys.stderr)
+        return 1
     app = create_application(argv)
     app.setQuitOnLastWindowClosed(False)  # the tray keeps the app alive when the window hides
     loop = qasync.QEventLoop(app)

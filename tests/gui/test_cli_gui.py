@@ -70,3 +70,44 @@ def test_bare_command_opens_and_quits_cleanly(music_dir: Path) -> None:
     assert "window open" in output
     assert "stopped with exit status" in output
     assert "spotdesk window closed" in output
+
+
+def test_bare_command_without_display_explains() -> None:
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    environment["PYTHONPATH"] = str(ROOT)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "spotdesk"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 1, result.stderr
+    assert "no display found: run spotdesk on a desktop, or use the command line" in result.stderr
+    assert "Reinstalling" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "expected"),
+    [
+        ({}, "linux", False),
+        ({"DISPLAY": ""}, "linux", False),
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
+        ({}, "freebsd14", False),
+        ({}, "win32", True),
+        ({}, "darwin", True),
+    ],
+)
+def test_has_display(environ: dict[str, str], platform: str, expected: bool) -> None:
+    from spotdesk.gui.app import has_display
+
+    assert has_display(environ, platform) is expected
