@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from spotdesk.audio.convert import convert, extension_for
+from spotdesk.audio.convert import ConversionFailed, convert, extension_for, validate_bitrate
 from spotdesk.audio.cover import fetch_cover
 from spotdesk.audio.fetch import Downloaded, DownloadProgress, Fetcher, FetchError
 from spotdesk.audio.ffmpeg import FfmpegFailed, MediaInfo, probe
 from spotdesk.audio.filesystem import (
+    FilesystemError,
+    FolderNotWritable,
     ensure_folder,
     filesystem_error,
     remove_quietly,
@@ -216,6 +218,7 @@ class _TrackRun:
     def execute(self, chosen_url: str | None) -> TrackResult:
         track, options = self.track, self.options
         self.check()
+        validate_bitrate(options.format, options.bitrate)
         final = render_path(options.folder, options.template, track, self.context, self.extension)
 
         skipped = self._skip_if_present(final)
@@ -303,14 +306,22 @@ class _TrackRun:
 
         self._stage(Stage.CONVERTING, f"to {self.options.format.value}")
         converted = self._temporary(final.parent, "." + self.extension)
-        result = convert(
-            downloaded.path,
-            converted,
-            self.options.format,
-            self.options.bitrate,
-            source_codec=self.source_codec,
-            check=self.check,
-        )
+        try:
+            result = convert(
+                downloaded.path,
+                converted,
+                self.options.format,
+                self.options.bitrate,
+                source_codec=self.source_codec,
+                check=self.check,
+            )
+        except ConversionFailed as error:
+            # ffmpeg's message names the temporary file, which means nothing to the user.
+            raise ConversionFailed(
+                f"ffmpeg could not convert the audio downloaded from {candidate.url} to "
+                f"{self.options.format.value}; choose another match for this track.",
+                detail=error.detail,
+            ) from error
         remove_quietly(downloaded.path)
         log.info(
             "track %s %s to %s",
@@ -417,7 +428,13 @@ class _TrackRun:
         except FfmpegFailed as error:
             log.debug("ffmpeg output for %s:\n%s", downloaded.path, error.detail)
             remove_quietly(downloaded.path)
-            raise _CandidateRejected(error) from error
+            unreadable = FfmpegFailed(
+                f"The file downloaded from {candidate.url} contains no audio stream ffmpeg "
+                "can read; choose another match for this track.",
+                code=error.code,
+                detail=error.detail,
+            )
+            raise _CandidateRejected(unreadable) from error
 
         mismatch = self._duration_mismatch(info.duration_s)
         if mismatch and not manual:
@@ -516,7 +533,16 @@ def _check_writable(folder: Path) -> None:
         with open(probe_path, "xb"):
             pass
     except OSError as error:
-        raise filesystem_error(error, folder) from error
+        mapped = filesystem_error(error, folder)
+        if type(mapped) is FilesystemError:
+            # A folder that exists but rejects new files with an unusual error, such as
+            # ENOENT under /proc, is a virtual or special folder rather than a missing one.
+            raise FolderNotWritable(
+                f"Cannot create files in {folder}; it is not a normal folder that accepts "
+                "new files. Choose another output folder.",
+                detail=mapped.detail,
+            ) from error
+        raise mapped from error
     remove_quietly(probe_path)
 
 
