@@ -251,3 +251,20 @@ def test_download_empty_output_is_usage_error(
     assert status == 2
     assert "-o/--output is empty" in captured.err
     assert "Downloaded" not in captured.out
+
+
+def test_download_log_escapes_skipped_names(caplog: pytest.LogCaptureFixture) -> None:
+    from spotdesk.cli.download import _report_unlisted
+
+    resolution = Resolution(
+        link=SpotifyLink(LinkKind.PLAYLIST, PLAYLIST_ID),
+        name="Mix",
+        tracks=[],
+        skipped=[SkippedEntry(reason="local_file", message=HOSTILE, position=1, title=HOSTILE)],
+    )
+
+    with caplog.at_level("INFO", logger="spotdesk.cli.download"):
+        _report_unlisted(resolution, DownloadSummary())
+
+    assert_no_raw_controls(caplog.text)
+    assert f"{ESCAPED}: skipped by Spotify: {ESCAPED}" in caplog.text

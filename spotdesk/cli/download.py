@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
+from spotdesk.cli.terminal import printable
+
 if TYPE_CHECKING:
     from spotdesk.cli.download_display import DownloadSummary, ProgressDisplay
     from spotdesk.config import Settings
@@ -161,7 +163,6 @@ def _run_on_queue(
         format_summary,
     )
     from spotdesk.cli.input_checks import NO_LINK_MESSAGE
-    from spotdesk.cli.terminal import printable
     from spotdesk.service import Service
     from spotdesk.spotify.resolver import PUBLIC_ONLY_ENV
     from spotdesk.store import open_store
@@ -256,7 +257,6 @@ def download_links(
         format_summary,
     )
     from spotdesk.cli.input_checks import NO_LINK_MESSAGE
-    from spotdesk.cli.terminal import printable
     from spotdesk.errors import SpotdeskError
     from spotdesk.links import parse_links
 
@@ -346,7 +346,7 @@ def download_track(
         outcome = Outcome(label, "failed", error.message, code=error.code)
     else:
         for warning in result.warnings:
-            log.warning("%s: %s", label, warning)
+            log.warning("%s: %s", printable(label), printable(warning))
         message = result.message
         if result.status == "needs_review" and result.match is not None:
             message += f" Best candidate: {result.match.title} <{result.match.url}>."
@@ -365,7 +365,7 @@ def _report_unlisted(resolution: Resolution, summary: DownloadSummary) -> None:
         if entry.reason in ("not_found", "not_listed"):
             summary.add(Outcome(label, "failed", entry.message, code=f"spotify.{entry.reason}"))
         else:
-            log.info("%s: skipped by Spotify: %s", label, entry.message)
+            log.info("%s: skipped by Spotify: %s", printable(label), printable(entry.message))
 
 
 def _write_playlist(
