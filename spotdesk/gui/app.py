@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QIcon
@@ -39,14 +40,15 @@ def app_icon() -> QIcon:
 
 
 def create_application(argv: Sequence[str] | None = None) -> QApplication:
-    app = QApplication.instance() or QApplication(list(argv or sys.argv[:1]))
+    # `instance()` is typed as QCoreApplication, but spotdesk only ever creates a QApplication.
+    app = cast(QApplication, QApplication.instance() or QApplication(list(argv or sys.argv[:1])))
     app.setApplicationName("spotdesk")
     app.setApplicationDisplayName("spotdesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("spotdesk")
     app.setDesktopFileName("spotdesk")
     app.setWindowIcon(app_icon())
-    return app  # type: ignore[return-value]
+    return app
 
 
 class DesktopApp:
