@@ -273,3 +273,8 @@ def test_retry_queued_task_names_state(uri: str, capsys: pytest.CaptureFixture[s
     error = capsys.readouterr().err
     assert f"Cannot retry task {task_id}: it is queued." in error
     assert "queued tasks waiting for a retry delay" in error
+
+
+def test_stats_days_below_one_is_usage_error(uri: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["queue", "stats", "--store", uri, "--days", "0"]) == 2
+    assert "--days must be at least 1" in capsys.readouterr().err
