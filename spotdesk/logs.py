@@ -12,6 +12,18 @@ from spotdesk.config import log_dir
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class TerminalFormatter(logging.Formatter):
+    """Format records for a terminal, escaping control characters line by line.
+
+    Messages carry names from Spotify users, which may contain escape sequences.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        from spotdesk.cli.terminal import printable
+
+        return "\n".join(printable(line) for line in super().format(record).split("\n"))
+
+
 def log_file_name(command: str) -> str:
     """Return the log file of one kind of process: `spotdesk.log` for the desktop app,
     `spotdesk-COMMAND.log` for other commands.
@@ -38,7 +50,7 @@ def setup_logging(verbosity: int = 0, command: str = "gui") -> None:
 
     console = logging.StreamHandler()
     console.setLevel([logging.WARNING, logging.INFO, logging.DEBUG][min(verbosity, 2)])
-    console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    console.setFormatter(TerminalFormatter("%(levelname)s: %(message)s"))
     root.addHandler(console)
 
     try:
