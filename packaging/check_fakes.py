@@ -46,13 +46,33 @@ def make_media(folder: Path) -> None:
     ffmpeg = str(find_ffmpeg())
     quiet = [ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
     subprocess.run(
-        [*quiet, "-f", "lavfi", "-i", f"sine=frequency=440:duration={TONE_SECONDS}",
-         "-c:a", "aac", "-b:a", "96k", "-f", "ipod", str(folder / "tone.m4a")],
+        [
+            *quiet,
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={TONE_SECONDS}",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-f",
+            "ipod",
+            str(folder / "tone.m4a"),
+        ],
         check=True,
     )
     subprocess.run(
-        [*quiet, "-f", "lavfi", "-i", "color=c=0x1db954:s=300x300", "-frames:v", "1",
-         str(folder / "cover.jpg")],
+        [
+            *quiet,
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=0x1db954:s=300x300",
+            "-frames:v",
+            "1",
+            str(folder / "cover.jpg"),
+        ],
         check=True,
     )
 
@@ -68,8 +88,9 @@ def start_file_server(folder: Path) -> ThreadingHTTPServer:
 def add_check_track(fake: FakeSpotify, media_url: str) -> None:
     artist = make_artist("0gxyHStUsqpMadRV0Di1Qt", "Bundle Check")
     cover = {"url": f"{media_url}/cover.jpg", "width": 300, "height": 300}
-    album = make_album("2noRn2Aes5aoNVsU6iWThc", "Bundle Check Album", [artist], total_tracks=1,
-                       images=[cover])
+    album = make_album(
+        "2noRn2Aes5aoNVsU6iWThc", "Bundle Check Album", [artist], total_tracks=1, images=[cover]
+    )
     track = make_track(TRACK_ID, TRACK_TITLE, [artist], album, duration_ms=TONE_SECONDS * 1000)
     fake.add_album(album, [track])
     fake.add_track(track)
@@ -90,7 +111,9 @@ def environment(fake: FakeSpotify, media_url: str) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("env_file", type=Path, help="file to write the export lines to")
-    parser.add_argument("--lifetime", type=float, default=900, help="seconds to serve (default 900)")
+    parser.add_argument(
+        "--lifetime", type=float, default=900, help="seconds to serve (default 900)"
+    )
     args = parser.parse_args()
 
     stop = threading.Event()
@@ -103,13 +126,18 @@ def main() -> int:
         media_url = f"http://127.0.0.1:{files.server_address[1]}"
         with FakeSpotify(load_recordings=False) as fake:
             add_check_track(fake, media_url)
-            lines = [f"export {name}={shlex.quote(value)}" for name, value in environment(fake, media_url).items()]
+            lines = [
+                f"export {name}={shlex.quote(value)}"
+                for name, value in environment(fake, media_url).items()
+            ]
             temporary = args.env_file.with_suffix(".tmp")
             temporary.write_text("\n".join(lines) + "\n", encoding="utf-8")
             temporary.replace(args.env_file)  # the shell script waits for this file to appear
             print(f"check_fakes: serving on {media_url} and {fake.base_url}", flush=True)
             if not stop.wait(args.lifetime):
-                print(f"check_fakes: lifetime of {args.lifetime:.0f} s is over, stopping", flush=True)
+                print(
+                    f"check_fakes: lifetime of {args.lifetime:.0f} s is over, stopping", flush=True
+                )
         files.shutdown()
         files.server_close()
     return 0

@@ -51,7 +51,9 @@ def test_build_scripts_parse() -> None:
     ast.parse((PACKAGING / "build.py").read_text(encoding="utf-8"))
     ast.parse((PACKAGING / "launcher.py").read_text(encoding="utf-8"))
     for script in ("build.sh", "check_bundle.sh"):
-        result = subprocess.run(["sh", "-n", str(PACKAGING / script)], capture_output=True, timeout=30)
+        result = subprocess.run(
+            ["sh", "-n", str(PACKAGING / script)], capture_output=True, timeout=30
+        )
         assert result.returncode == 0, result.stderr
 
 

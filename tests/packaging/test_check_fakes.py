@@ -40,7 +40,9 @@ def fakes(tmp_path: Path) -> Iterator[dict[str, str]]:
         deadline = time.monotonic() + 30
         while not env_file.exists() and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert env_file.exists(), process.stdout.read() if process.poll() is not None else "timed out"
+        assert env_file.exists(), (
+            process.stdout.read() if process.poll() is not None else "timed out"
+        )
         yield read_exports(env_file)
     finally:
         process.send_signal(signal.SIGTERM)

@@ -144,11 +144,16 @@ def test_quote_exec_argument(argument: str, expected: str) -> None:
     assert quote_exec_argument(argument) == expected
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils missing")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None, reason="desktop-file-utils missing"
+)
 def test_installed_entry_validates(data_home: Path) -> None:
     files = install_desktop_entry(command=["/opt/my apps/spotdesk", "--flag=100%"])
     result = subprocess.run(
-        ["desktop-file-validate", str(files.desktop_file)], capture_output=True, text=True, timeout=30
+        ["desktop-file-validate", str(files.desktop_file)],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == ""

@@ -42,17 +42,25 @@ def test_worker_command_in_windows_bundle(tmp_path: Path, monkeypatch: pytest.Mo
     assert frozen.worker_command(["--id", "w1"]) == [str(windowed), "--worker", "--id", "w1"]
 
 
-def test_bundle_environment_restores_library_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bundle_environment_restores_library_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "bin").mkdir()
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    environ = {"PATH": "/usr/bin", "LD_LIBRARY_PATH": str(tmp_path), "LD_LIBRARY_PATH_ORIG": "/opt/lib"}
+    environ = {
+        "PATH": "/usr/bin",
+        "LD_LIBRARY_PATH": str(tmp_path),
+        "LD_LIBRARY_PATH_ORIG": "/opt/lib",
+    }
     frozen.prepare_bundle_environment(environ)
     assert environ["PATH"].split(":")[0] == str(tmp_path / "bin")
     assert environ["LD_LIBRARY_PATH"] == "/opt/lib"
     assert environ["PYINSTALLER_RESET_ENVIRONMENT"] == "1"
 
 
-def test_bundle_environment_drops_bundle_library_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bundle_environment_drops_bundle_library_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     environ = {"PATH": "/usr/bin", "LD_LIBRARY_PATH": str(tmp_path)}

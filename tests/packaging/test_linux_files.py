@@ -43,7 +43,9 @@ def test_desktop_file_has_chinese_texts() -> None:
         assert entry[f"{key}[zh_CN]"] == chinese
 
 
-@pytest.mark.skipif(shutil.which("desktop-file-validate") is None, reason="desktop-file-utils missing")
+@pytest.mark.skipif(
+    shutil.which("desktop-file-validate") is None, reason="desktop-file-utils missing"
+)
 def test_desktop_file_validates() -> None:
     result = subprocess.run(
         ["desktop-file-validate", str(DESKTOP_FILE)], capture_output=True, text=True, timeout=30
