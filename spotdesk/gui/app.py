@@ -12,7 +12,7 @@ from typing import cast
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from spotdesk import __version__
 from spotdesk.config import Settings, load_settings, save_settings
@@ -46,7 +46,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("spotdesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("spotdesk")
-    app.setDesktopFileName("spotdesk")
+    app.setDesktopFileName("io.github.spotdesk.Spotdesk")
     app.setWindowIcon(app_icon())
     return app
 
@@ -139,33 +139,51 @@ def run_app(argv: Sequence[str] | None = None) -> int:
     if not window.tray.available:
         app.setQuitOnLastWindowClosed(True)
     app.aboutToQuit.connect(window.shutdown)
-    signal_timer = _quit_on_signals(app)
+    signals = _QuitOnSignals(app)
     window.show()
     window.start()
     desktop.run_first_run_guide()
+    if signals.requested:
+        # The signal came while the guide's own modal loop ran, before the main loop.
+        window.shutdown()
+        signals.stop()
+        return 0
     log.info("spotdesk %s window open", __version__)
     with loop:
         loop.run_until_complete(_until_quit(app))
-    signal_timer.stop()
+    signals.stop()
     log.info("spotdesk window closed")
     return 0
 
 
-def _quit_on_signals(app: QApplication) -> QTimer:
-    """Quit cleanly on SIGINT and SIGTERM (Ctrl+C, logout), so workers stop gracefully."""
+class _QuitOnSignals:
+    """Quit cleanly on SIGINT and SIGTERM (Ctrl+C, logout), so workers stop gracefully.
 
-    def request_quit(signum: int, frame: object) -> None:
+    Open dialogs are rejected first, because a dialog's modal loop keeps running after
+    `QApplication.quit()`.
+    """
+
+    def __init__(self, app: QApplication) -> None:
+        self.requested = False
+        self._app = app
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, self._request_quit)
+        # Python runs signal handlers between bytecodes only, and an idle Qt loop runs
+        # none; this timer gives the interpreter a turn four times a second.
+        self._timer = QTimer(app)
+        self._timer.timeout.connect(lambda: None)
+        self._timer.start(250)
+
+    def _request_quit(self, signum: int, frame: object) -> None:
         log.info("received signal %d; quitting", signum)
-        app.quit()
+        self.requested = True
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+        self._app.quit()
 
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, request_quit)
-    # Python runs signal handlers between bytecodes only, and an idle Qt loop runs none;
-    # this timer gives the interpreter a turn four times a second.
-    timer = QTimer(app)
-    timer.timeout.connect(lambda: None)
-    timer.start(250)
-    return timer
+    def stop(self) -> None:
+        self._timer.stop()
 
 
 async def _until_quit(app: QApplication) -> None:

@@ -111,3 +111,47 @@ def test_has_display(environ: dict[str, str], platform: str, expected: bool) -> 
     from spotdesk.gui.app import has_display
 
     assert has_display(environ, platform) is expected
+
+
+def test_quits_on_sigterm_during_first_run_guide(music_dir: Path) -> None:
+    folder = config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "settings.json").write_text(
+        json.dumps({"first_run_done": False, "workers": 1, "output_dir": str(music_dir)})
+    )
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spotdesk", "-v"],
+        cwd=ROOT,
+        env=environment,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=read_lines, args=(process.stderr, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while not any("started worker" in line for line in seen):
+            assert time.monotonic() < deadline, "".join(seen)
+            try:
+                seen.append(lines.get(timeout=1))
+            except queue.Empty:
+                assert process.poll() is None, "".join(seen)
+
+        time.sleep(3)  # the guide is open now, in its own modal loop
+        process.send_signal(signal.SIGTERM)
+        status = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    time.sleep(0.2)
+    while not lines.empty():
+        seen.append(lines.get())
+    output = "".join(seen)
+
+    assert status == 0, output
+    assert "window open" not in output
+    assert "stopped with exit status" in output
