@@ -157,8 +157,10 @@ def _redact_uri(uri: str) -> str:
 def check_spotify(settings: Settings) -> Check:
     try:
         from spotdesk.spotify.credentials import load_credentials
+        from spotdesk.spotify.user_auth import load_user_token
 
         credentials = load_credentials(settings)
+        login = load_user_token()
     except Exception as error:  # a broken keyring must not hide the other checks
         log.debug("reading Spotify credentials failed", exc_info=True)
         return Check(
@@ -167,16 +169,19 @@ def check_spotify(settings: Settings) -> Check:
             f"public pages only (credentials unreadable: {error})",
             "Check the system keyring, or set SPOTIPY_CLIENT_ID and SPOTIPY_CLIENT_SECRET.",
         )
-    if credentials is None:
-        return Check(
-            "Spotify access",
-            Status.WARNING,
-            "public pages only: playlists show at most 100 tracks, and there is no ISRC or "
-            "album data for playlist tracks",
-            "Add your own Spotify app's client id and secret in settings for full metadata.",
-        )
+    modes = []
+    if login is not None:
+        modes.append("Spotify login (private playlists and Liked Songs)")
+    if credentials is not None:
+        modes.append(f"app credentials (client id {credentials.client_id[:6]}…)")
+    if modes:
+        return Check("Spotify access", Status.OK, ", then ".join(modes) + ", then public pages")
     return Check(
-        "Spotify access", Status.OK, f"app credentials (client id {credentials.client_id[:6]}…)"
+        "Spotify access",
+        Status.WARNING,
+        "public pages only: playlists show at most 100 tracks, and there is no ISRC or "
+        "album data for playlist tracks",
+        "Add your own Spotify app's client id and secret in settings for full metadata.",
     )
 
 

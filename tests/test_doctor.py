@@ -102,3 +102,26 @@ def test_doctor_json_and_exit_status(tmp_path: Path) -> None:
     assert checks["output folder"]["status"] == "ok"
     assert checks["task store"]["status"] == "ok"
     assert result.returncode == 0
+
+
+def test_spotify_with_login(monkeypatch: pytest.MonkeyPatch) -> None:
+    from spotdesk.spotify import user_auth
+
+    token = user_auth.UserToken.from_json(
+        json.dumps(
+            {
+                "access_token": "access-secret",
+                "refresh_token": "refresh-secret",
+                "expires_at": 4102444800.0,
+                "scope": "user-library-read",
+                "client_id": "abcdef123456",
+            }
+        )
+    )
+    monkeypatch.setattr(user_auth, "load_user_token", lambda: token)
+
+    check = check_spotify(Settings())
+
+    assert check.status is Status.OK
+    assert "Spotify login" in check.found
+    assert "secret" not in check.found
