@@ -178,14 +178,16 @@ def test_youtube_fallback_after_doubtful_ytmusic(fake_ytmusic: FakeYouTubeMusic)
     assert "karaoke0001" in [candidate.video_id for candidate in result.ranked]
 
 
-def test_default_providers_pass_cookies() -> None:
+def test_default_providers_pass_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPOTDESK_SEARCH_PROVIDERS", raising=False)
     providers = default_providers(ServiceUrls(), cookies_from_browser="chrome")
     youtube = providers[1]
     assert isinstance(youtube, YouTubeProvider)
     assert youtube.ydl_options()["cookiesfrombrowser"] == ("chrome",)
 
 
-def test_empty_cookie_setting_means_none() -> None:
+def test_empty_cookie_setting_means_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SPOTDESK_SEARCH_PROVIDERS", raising=False)
     youtube = default_providers(ServiceUrls(), cookies_from_browser="")[1]
     assert isinstance(youtube, YouTubeProvider)
     assert "cookiesfrombrowser" not in youtube.ydl_options()

@@ -240,6 +240,7 @@ def test_base_url_from_environment(
     fake_ytmusic: FakeYouTubeMusic, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SPOTDESK_YTMUSIC_URL", fake_ytmusic.base_url)
+    monkeypatch.delenv("SPOTDESK_SEARCH_PROVIDERS", raising=False)
     providers = default_providers(ServiceUrls.from_env(), cookies_from_browser=None)
     assert [provider.name for provider in providers] == ["ytmusic", "youtube"]
     first = providers[0]
