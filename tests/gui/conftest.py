@@ -18,6 +18,7 @@ from spotdesk.config import Settings
 from spotdesk.gui.resources import TRANSLATIONS_DIR_ENV
 from spotdesk.store import open_store
 from spotdesk.store.contract import Store
+from tests.gui.memory_keyring import MemoryKeyring
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "resources" / "translations"
@@ -66,6 +67,18 @@ def english(qapp, compiled_translations: Path | None) -> Iterator[None]:
     translations = Translations()
     translations.install("en")
     yield
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Replace the null keyring backend with an empty in-memory one for one test."""
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture

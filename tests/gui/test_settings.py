@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import keyring
-import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QWizard
 
 from spotdesk.config import Settings, config_dir, load_settings, save_settings
@@ -15,37 +12,6 @@ from spotdesk.gui.settings_dialog import SettingsDialog, check_store
 from spotdesk.gui.template_preview import preview_path
 from spotdesk.model import AudioFormat, OverwritePolicy
 from spotdesk.spotify.credentials import KEYRING_SERVICE, KEYRING_USER
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that keeps secrets in a dict, standing in for the desktop's secret service."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        from keyring.errors import PasswordDeleteError
-
-        if self.secrets.pop((service, username), None) is None:
-            raise PasswordDeleteError(username)
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 def edited_settings(tmp_path: Path) -> Settings:
