@@ -270,8 +270,10 @@ class _TrackRun:
         return None
 
     def _match(self) -> tuple[list[MatchCandidate], list[MatchCandidate]] | TrackResult:
-        self._stage(Stage.SEARCHING, "searching YouTube Music and YouTube")
-        result = self.pipeline.matcher.find(self.track)
+        matcher = self.pipeline.matcher
+        names = [provider.name for provider in getattr(matcher, "providers", [])]
+        self._stage(Stage.SEARCHING, "searching " + (", ".join(names) or "for audio"))
+        result = matcher.find(self.track)
         self.check()
         self._stage(Stage.MATCHING, f"{len(result.ranked)} candidates")
         if result.best is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +21,8 @@ from spotdesk.config import (
     effective_search_providers,
     load_settings,
 )
-from spotdesk.pipeline import Pipeline
+from spotdesk.model import OutputOptions, Progress, Stage
+from spotdesk.pipeline import NoMatch, Pipeline
 from tests.audio_match.test_ytmusic import RECORDED_ISRC, RECORDED_VIDEO_ID, nobody_else
 from tests.fakes.ytmusic import FakeYouTubeMusic
 
@@ -110,8 +112,8 @@ def test_settings_default_and_round_trip() -> None:
     assert restored.search_providers == ["ytmusic"]
 
 
-def test_settings_file_with_unknown_provider(tmp_path: pytest.TempPathFactory) -> None:
-    path = tmp_path / "settings.json"  # type: ignore[operator]
+def test_settings_file_with_unknown_provider(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
     path.write_text('{"search_providers": ["altavista"], "bitrate": 128}', encoding="utf-8")
     settings = load_settings(path)
     assert settings.search_providers == ["ytmusic", "youtube"]
@@ -174,3 +176,21 @@ def test_ytmusic_timeout_says_timed_out(silent_server: str) -> None:
     assert "could not be reached" not in caught.value.message
     assert caught.value.code == "search.timed_out"
     assert caught.value.retryable
+
+
+def test_pipeline_searches_only_ytmusic(
+    fake_ytmusic: FakeYouTubeMusic, no_provider_variable: None, tmp_path: Path
+) -> None:
+    pipeline = Pipeline(ServiceUrls(ytmusic=fake_ytmusic.base_url), search_providers=["ytmusic"])
+    reports: list[Progress] = []
+
+    with pytest.raises(NoMatch):
+        pipeline.run(
+            nobody_else(isrc=None, title="Nothing Matches This"),
+            OutputOptions(folder=str(tmp_path)),
+            report=reports.append,
+        )
+
+    searching = [report.message for report in reports if report.stage is Stage.SEARCHING]
+    assert searching == ["searching ytmusic"]
+    assert fake_ytmusic.requests
