@@ -47,18 +47,22 @@ def default_providers(
     urls: ServiceUrls,
     cookies_from_browser: str | None = None,
     names: list[str] | tuple[str, ...] | None = None,
+    *,
+    use_environment: bool = True,
 ) -> list[SearchProvider]:
     """Build the providers named in `names`, in that order.
 
-    `names` defaults to the `SPOTDESK_SEARCH_PROVIDERS` variable, or else YouTube Music
-    first and plain YouTube as the fallback. The variable overrides `names` when set, and
-    unknown names raise `config.InvalidSearchProviders`.
+    `names` defaults to YouTube Music first and plain YouTube as the fallback. The
+    `SPOTDESK_SEARCH_PROVIDERS` variable overrides `names` when set, unless
+    `use_environment` is False (for a command-line option, which should win over the
+    environment). Unknown names raise `config.InvalidSearchProviders`.
     """
     from spotdesk.audio.youtube import YouTubeProvider
     from spotdesk.audio.ytmusic import YouTubeMusicProvider
 
+    environ = None if use_environment else {}
     providers: list[SearchProvider] = []
-    for name in effective_search_providers(names):
+    for name in effective_search_providers(names, environ):
         if name == "ytmusic":
             providers.append(
                 YouTubeMusicProvider(urls.ytmusic, watch_url=urls.youtube_music_watch)

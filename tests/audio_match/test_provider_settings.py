@@ -36,7 +36,7 @@ def no_provider_variable(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def silent_server() -> Iterator[str]:
-    """A loopback server that accepts connections and never answers; yields its URL."""
+    """A loopback server that accepts connections and never responds; yields its URL."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
@@ -194,3 +194,9 @@ def test_pipeline_searches_only_ytmusic(
     searching = [report.message for report in reports if report.stage is Stage.SEARCHING]
     assert searching == ["searching ytmusic"]
     assert fake_ytmusic.requests
+
+
+def test_explicit_names_can_ignore_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SEARCH_PROVIDERS_ENV, "ytmusic")
+    providers = default_providers(ServiceUrls(), names=["youtube"], use_environment=False)
+    assert [provider.name for provider in providers] == ["youtube"]
