@@ -60,13 +60,11 @@ def default_providers(
     from spotdesk.audio.youtube import YouTubeProvider
     from spotdesk.audio.ytmusic import YouTubeMusicProvider
 
-    environ = None if use_environment else {}
+    environ: dict[str, str] | None = None if use_environment else {}
     providers: list[SearchProvider] = []
     for name in effective_search_providers(names, environ):
         if name == "ytmusic":
-            providers.append(
-                YouTubeMusicProvider(urls.ytmusic, watch_url=urls.youtube_music_watch)
-            )
+            providers.append(YouTubeMusicProvider(urls.ytmusic, watch_url=urls.youtube_music_watch))
         elif name == "youtube":
             providers.append(
                 YouTubeProvider(

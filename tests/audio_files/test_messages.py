@@ -1,4 +1,4 @@
-"""Messages that name what failed: bitrates, special folders, unreadable or unconvertible audio."""
+"""Messages that name what failed: bitrates, special folders, unreadable audio."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from spotdesk.audio.convert import BITRATE_RANGES, ConversionFailed, InvalidBitrate, validate_bitrate
+from spotdesk.audio.convert import (
+    BITRATE_RANGES,
+    ConversionFailed,
+    InvalidBitrate,
+    validate_bitrate,
+)
 from spotdesk.audio.ffmpeg import FfmpegFailed, find_ffmpeg
 from spotdesk.audio.filesystem import FolderNotWritable
 from spotdesk.config import ServiceUrls
