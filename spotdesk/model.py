@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from spotdesk.errors import UsageError
+
 
 class LinkKind(StrEnum):
     TRACK = "track"
@@ -224,6 +226,42 @@ class AudioFormat(StrEnum):
     OGG = "ogg"  # Vorbis in Ogg
     FLAC = "flac"
     WAV = "wav"
+
+
+# The bitrates, in kbit/s, that `validate_bitrate` accepts for each lossy format; flac
+# and wav ignore the bitrate. MP3 stops at 320 kbit/s (libmp3lame silently clamps higher
+# values), and libopus accepts 6 to 510. For Vorbis, libvorbis in ffmpeg 5.1 rejected a
+# 44.1 or 48 kHz stereo source below 45 and above 500 kbit/s. NOTE: mono or
+# low-sample-rate sources narrow the Vorbis range further, and the conversion then fails
+# with `convert.codec`. The AAC range is a choice within what ffmpeg's aac encoder
+# accepts for stereo.
+BITRATE_RANGES: dict[AudioFormat, tuple[int, int]] = {
+    AudioFormat.MP3: (8, 320),
+    AudioFormat.M4A: (16, 512),
+    AudioFormat.OPUS: (6, 510),
+    AudioFormat.OGG: (48, 500),
+}
+
+
+class InvalidBitrate(UsageError):
+    code = "convert.invalid_bitrate"
+
+
+def validate_bitrate(audio_format: AudioFormat, bitrate: int | None) -> None:
+    """Raise `InvalidBitrate` unless `bitrate` (kbit/s) is in `audio_format`'s range.
+
+    None means the encoder's default. Lossless formats ignore the bitrate, so any value
+    passes for them.
+    """
+    audio_format = AudioFormat(audio_format)
+    if bitrate is None or audio_format not in BITRATE_RANGES:
+        return
+    low, high = BITRATE_RANGES[audio_format]
+    if isinstance(bitrate, bool) or not isinstance(bitrate, int) or not low <= bitrate <= high:
+        raise InvalidBitrate(
+            f"The bitrate {bitrate!r} kbit/s is out of range for {audio_format.value}; "
+            f"use {low} to {high} kbit/s."
+        )
 
 
 class OverwritePolicy(StrEnum):

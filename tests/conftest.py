@@ -21,7 +21,11 @@ from spotdesk.config import SERVICE_URL_VARIABLES
 CLOSED_URL = "http://127.0.0.1:9"
 
 for _variable in SERVICE_URL_VARIABLES.values():
-    os.environ[_variable] = CLOSED_URL + ("/youtubei/v1/" if "YTMUSIC" in _variable else "")
+    _suffix = "/youtubei/v1/" if _variable == "SPOTDESK_YTMUSIC_URL" else ""
+    os.environ[_variable] = CLOSED_URL + _suffix
+# yt-dlp's YouTube search has no base URL to point at a fake, so tests search YouTube
+# Music only unless a test sets the providers itself.
+os.environ.setdefault("SPOTDESK_SEARCH_PROVIDERS", "ytmusic")
 for _variable in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET", "SPOTIPY_REDIRECT_URI"):
     os.environ.pop(_variable, None)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

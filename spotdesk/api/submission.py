@@ -13,7 +13,7 @@ from pathlib import Path
 from spotdesk.config import Settings
 from spotdesk.errors import UsageError
 from spotdesk.links import parse_links
-from spotdesk.model import OutputOptions
+from spotdesk.model import OutputOptions, validate_bitrate
 
 from .errors import ApiError
 from .paths import check_template, resolve_folder
@@ -75,9 +75,14 @@ def build_options(requested: OutputOptionsIn | None, settings: Settings) -> Outp
             problems.append(
                 Problem(location="options.template", code=error.code, message=error.message)
             )
+    merged = dataclasses.replace(options, **changes)
+    try:
+        validate_bitrate(merged.format, merged.bitrate)
+    except UsageError as error:
+        problems.append(Problem(location="options.bitrate", code=error.code, message=error.message))
     if problems:
         raise ApiError(422, "api.unsafe_options", problems[0].message, problems)
-    return dataclasses.replace(options, **changes)
+    return merged
 
 
 def check_request(request: SubmitRequest, settings: Settings) -> OutputOptions:

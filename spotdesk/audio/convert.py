@@ -13,8 +13,13 @@ from pathlib import Path
 
 from spotdesk.audio.ffmpeg import FfmpegError, FfmpegFailed, probe, run_ffmpeg
 from spotdesk.audio.filesystem import DiskFull, FolderNotWritable
-from spotdesk.errors import SpotdeskError, UsageError
-from spotdesk.model import AudioFormat
+from spotdesk.errors import SpotdeskError
+from spotdesk.model import (  # noqa: F401 - validate_bitrate and InvalidBitrate are re-exported
+    BITRATE_RANGES,
+    AudioFormat,
+    InvalidBitrate,
+    validate_bitrate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,39 +50,7 @@ TARGETS: dict[AudioFormat, Target] = {
     AudioFormat.WAV: Target("pcm_s16le", "pcm_s16le", "wav", "wav", lossless=True),
 }
 
-# The bitrates, in kbit/s, that `validate_bitrate` accepts for each lossy format. MP3
-# stops at 320 kbit/s (libmp3lame silently clamps higher values), and libopus accepts 6 to
-# 510. For Vorbis, libvorbis in ffmpeg 5.1 rejected a 44.1 or 48 kHz stereo source below
-# 45 and above 500 kbit/s. NOTE: mono or low-sample-rate sources narrow the Vorbis range
-# further, and the conversion then fails with `convert.codec`. The AAC range is a choice
-# within what ffmpeg's aac encoder accepts for stereo.
-BITRATE_RANGES: dict[AudioFormat, tuple[int, int]] = {
-    AudioFormat.MP3: (8, 320),
-    AudioFormat.M4A: (16, 512),
-    AudioFormat.OPUS: (6, 510),
-    AudioFormat.OGG: (48, 500),
-}
 _OPUS_BITRATE_RANGE = BITRATE_RANGES[AudioFormat.OPUS]
-
-
-class InvalidBitrate(UsageError):
-    code = "convert.invalid_bitrate"
-
-
-def validate_bitrate(audio_format: AudioFormat, bitrate: int | None) -> None:
-    """Raise `InvalidBitrate` unless `bitrate` (kbit/s) is in `audio_format`'s range.
-
-    None means the encoder's default. Lossless formats ignore the bitrate, so any value
-    passes for them.
-    """
-    if bitrate is None or audio_format not in BITRATE_RANGES:
-        return
-    low, high = BITRATE_RANGES[audio_format]
-    if isinstance(bitrate, bool) or not isinstance(bitrate, int) or not low <= bitrate <= high:
-        raise InvalidBitrate(
-            f"The bitrate {bitrate!r} kbit/s is out of range for {audio_format.value}; "
-            f"use {low} to {high} kbit/s."
-        )
 
 
 @dataclass(frozen=True)

@@ -107,8 +107,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from spotdesk.audio.convert import validate_bitrate
     from spotdesk.audio.naming import InvalidTemplate, parse_template
     from spotdesk.config import load_settings
+    from spotdesk.errors import UsageError
 
     if args.output is not None and not args.output.strip():
         print("spotdesk download: -o/--output is empty; give a folder name.", file=sys.stderr)
@@ -117,6 +119,11 @@ def run(args: argparse.Namespace) -> int:
     options = build_options(args, settings.output_options())
     if options.bitrate is not None and options.bitrate <= 0:
         print("spotdesk download: --bitrate must be a positive number of kbit/s.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        validate_bitrate(options.format, options.bitrate)
+    except UsageError as error:
+        print(f"spotdesk download: {error.message}", file=sys.stderr)
         return EXIT_USAGE
     if args.workers is not None and args.workers < 1:
         print("spotdesk download: --workers must be at least 1.", file=sys.stderr)
@@ -140,7 +147,11 @@ def _run_in_process(text: str, options: OutputOptions, settings: Settings, publi
 
     urls = ServiceUrls.from_env()
     resolver = build_resolver(urls, settings, public=public)
-    pipeline = Pipeline(urls, cookies_from_browser=settings.cookies_from_browser or None)
+    pipeline = Pipeline(
+        urls,
+        cookies_from_browser=settings.cookies_from_browser or None,
+        search_providers=settings.search_providers,
+    )
     try:
         return download_links(text, options, resolver, pipeline, sys.stdout, sys.stderr)
     finally:

@@ -19,7 +19,7 @@ from spotdesk.cli.terminal import printable
 if TYPE_CHECKING:
     from spotdesk.audio.match import Matcher
     from spotdesk.audio.search import SearchProvider
-    from spotdesk.config import ServiceUrls
+    from spotdesk.config import ServiceUrls, Settings
     from spotdesk.links import LinkParse
     from spotdesk.model import MatchCandidate, Track
     from spotdesk.spotify.resolver import Resolver
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     from spotdesk.audio.match import Matcher
     from spotdesk.cli.input_checks import NO_LINK_MESSAGE
     from spotdesk.config import ServiceUrls, load_settings
-    from spotdesk.errors import SpotdeskError
+    from spotdesk.errors import SpotdeskError, UsageError
     from spotdesk.links import parse_links
     from spotdesk.spotify.resolver import build_resolver
 
@@ -137,7 +137,12 @@ def run(args: argparse.Namespace) -> int:
     settings = load_settings()
     urls = ServiceUrls.from_env()
     resolver = build_resolver(urls, settings)
-    matcher = Matcher(_providers(args.providers, urls, settings.cookies_from_browser or None))
+    try:
+        providers = _providers(args.providers, urls, settings)
+    except UsageError as error:
+        print(f"spotdesk match: {error.message}", file=sys.stderr)
+        return EXIT_USAGE
+    matcher = Matcher(providers)
     reports = collect(parsed, resolver, matcher, progress=None if args.json else _progress)
 
     if args.json:
@@ -149,13 +154,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _providers(
-    names: list[str] | None, urls: ServiceUrls, cookies_from_browser: str | None
+    names: list[str] | None, urls: ServiceUrls, settings: Settings
 ) -> list[SearchProvider]:
+    """Build the providers `--provider` names, else those of the settings and environment."""
     from spotdesk.audio.search import default_providers
 
-    providers = default_providers(urls, cookies_from_browser)
-    selected = names or list(PROVIDER_NAMES)
-    return [provider for provider in providers if provider.name in selected]
+    cookies = settings.cookies_from_browser or None
+    if names:
+        return default_providers(urls, cookies, names, use_environment=False)
+    return default_providers(urls, cookies, settings.search_providers)
 
 
 ProgressCallback = Callable[["Track", int, int], None]

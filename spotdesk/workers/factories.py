@@ -12,7 +12,11 @@ from spotdesk.store.contract import Store
 def default_pipeline_factory(urls: ServiceUrls, settings: Settings) -> Any:
     from spotdesk.pipeline import Pipeline
 
-    return Pipeline(urls, cookies_from_browser=settings.cookies_from_browser or None)
+    return Pipeline(
+        urls,
+        cookies_from_browser=settings.cookies_from_browser or None,
+        search_providers=settings.search_providers,
+    )
 
 
 def resolver_factory(urls: ServiceUrls, settings: Settings) -> Callable[[Store], Any]:

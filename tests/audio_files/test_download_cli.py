@@ -581,3 +581,25 @@ def test_command_rejects_bad_bitrate(tmp_path: Path) -> None:
 
     assert completed.returncode == 2
     assert "--bitrate must be a positive number" in completed.stderr
+
+
+def test_command_rejects_bitrate_out_of_range(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "spotdesk",
+            "download",
+            "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+            "-o",
+            str(tmp_path),
+            "--bitrate",
+            "99999",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert completed.returncode == 2
+    assert "out of range for mp3" in completed.stderr
