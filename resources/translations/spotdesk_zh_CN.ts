@@ -76,6 +76,29 @@
     </message>
 </context>
 <context>
+    <name>DiagnosticsActions</name>
+    <message>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Copy &amp;diagnostics</source>
+        <translation>复制诊断信息(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Could not open the log folder: %1</source>
+        <translation>无法打开日志文件夹：%1</translation>
+    </message>
+    <message>
+        <source>Collecting diagnostics…</source>
+        <translation>正在收集诊断信息…</translation>
+    </message>
+    <message>
+        <source>Diagnostics copied to the clipboard.</source>
+        <translation>诊断信息已复制到剪贴板。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>Spotify asked spotdesk to slow down. The task waits and then tries again.</source>

@@ -26,6 +26,7 @@ from spotdesk.gui.backend import BackendClient, StoreFactory
 from spotdesk.gui.clipboard import ClipboardWatcher
 from spotdesk.gui.clipboard_offer import ClipboardOffer
 from spotdesk.gui.details import DetailsPanel
+from spotdesk.gui.diagnostics import DiagnosticsActions
 from spotdesk.gui.dropping import text_from_mime
 from spotdesk.gui.error_text import describe_error
 from spotdesk.gui.link_box import LinkBox
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.settings = settings
+        self._store_uri = store_uri
         self.manager = manager
         self._open_settings = open_settings
         self._quitting = False
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(store_uri, self)
         self.setStatusBar(self.status)
         self.menus = WindowMenus(self, self.actions_, self._show_settings, self.quit, self._about)
+        self.diagnostics = DiagnosticsActions(self, lambda: self.settings, lambda: self._store_uri)
+        self.menus.help_menu.insertActions(self.menus.about_action, self.diagnostics.actions())
+        self.menus.help_menu.insertSeparator(self.menus.about_action)
         self.filter_combo = self.menus.filter_combo
         self.search = self.menus.search
         self.tray = TrayController(icon, self.actions_.pause_all, self.actions_.resume_all, self)
@@ -164,6 +169,7 @@ class MainWindow(QMainWindow):
         self.view.doubleClicked.connect(self._on_double_click)
         self.actions_.choose_match_requested.connect(self.choose_match)
         self.actions_.message.connect(lambda text: self.status.showMessage(text, 6000))
+        self.diagnostics.message.connect(lambda text: self.status.showMessage(text, 6000))
         self.filter_combo.currentIndexChanged.connect(
             lambda: self.proxy.set_state_filter(StateFilter(self.filter_combo.currentData()))
         )
@@ -191,6 +197,7 @@ class MainWindow(QMainWindow):
         self.model.retranslate()
         self.status.refresh()
         self.details.retranslate()
+        self.diagnostics.retranslate()
         self.tray.retranslate(window_visible=self.isVisible())
         self.menus.retranslate()  # last: the toolbar texts come from the translated actions
 
