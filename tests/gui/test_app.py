@@ -66,3 +66,23 @@ def test_window_runs_and_stops_real_workers(qapp, qtbot, store_uri: str, music_d
 
     assert manager.running_count() == 0
     assert window.manager is None
+
+
+def test_collector_runs_on_gui_thread(qapp, qtbot) -> None:
+    import gc
+
+    from spotdesk.gui.app import _GuiThreadCollector
+
+    collector = _GuiThreadCollector(qapp)
+    try:
+        assert not gc.isenabled()
+        cycles = []
+        for _ in range(gc.get_threshold()[0] * 2):
+            cycle: list[object] = []
+            cycle.append(cycle)
+            cycles.append(cycle)
+        cycles.clear()
+        qtbot.waitUntil(lambda: gc.get_count()[0] < gc.get_threshold()[0], timeout=5000)
+    finally:
+        collector.stop()
+    assert gc.isenabled()
