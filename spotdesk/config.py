@@ -149,7 +149,7 @@ def effective_search_providers(
 
 @dataclass
 class Settings:
-    """What the user chooses in the settings dialog or the CLI's defaults."""
+    """The user's choices from the settings dialog, which are also the CLI's defaults."""
 
     output_dir: str = field(default_factory=lambda: str(default_music_dir()))
     format: AudioFormat = AudioFormat.MP3
@@ -164,7 +164,7 @@ class Settings:
     minimise_to_tray: bool = True
     tray_hint_shown: bool = False
     watch_clipboard: bool = False
-    cookies_from_browser: str = ""  # a browser name yt-dlp knows, such as "firefox"
+    cookies_from_browser: str = ""  # a browser name that yt-dlp supports, such as "firefox"
     first_run_done: bool = False
     spotify_client_id: str = ""  # the secret is kept in the keyring, never here
     # Run in this order; SPOTDESK_SEARCH_PROVIDERS overrides it (see effective_search_providers).

@@ -2,8 +2,8 @@
 
 Each layer subclasses `SpotdeskError` (for example `spotify.errors.SpotifyError`) and
 gives each failure a stable, machine-readable `code` such as ``spotify.not_found``. The
-code is stored with failed tasks and chosen by the GUI to show a translated sentence; the
-`message` is the English sentence for logs, the CLI and the API.
+code is stored with failed tasks, and the GUI shows a translated sentence chosen by it.
+The `message` is the English sentence for logs, the CLI and the API.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ class SpotdeskError(Exception):
 
     `code` is stable across releases, `message` is one actionable English sentence and
     `detail` is the full tool output, logged at debug level and never shown by default.
-    `retryable` tells the queue whether a later attempt may succeed.
+    `retryable` is True when a later attempt may succeed.
     """
 
     code: str = "error"

@@ -58,7 +58,7 @@ class SpotifyLink:
 
 
 class MetadataSource(StrEnum):
-    """Where a track's metadata came from; tags only claim what that source knows."""
+    """The source of a track's metadata. Tags claim only what that source provides."""
 
     WEB_API = "web_api"
     PUBLIC_PAGE = "public_page"
@@ -128,7 +128,7 @@ class Track:
 
 @dataclass
 class CollectionContext:
-    """Where a track sits in what the user linked: used by names and `.m3u8` files."""
+    """A track's place in the collection the user linked, used by file names and `.m3u8` files."""
 
     kind: LinkKind
     id: str
@@ -166,7 +166,7 @@ class SkippedEntry:
 
 @dataclass
 class Resolution:
-    """What one link resolved to: its tracks in Spotify's order and what was skipped."""
+    """The tracks one link resolved to, in Spotify's order, and the entries skipped."""
 
     link: SpotifyLink
     name: str
@@ -303,7 +303,7 @@ class OutputOptions:
 
 
 class Stage(StrEnum):
-    """What a running task is doing; `resolving` is the only stage of a resolve task."""
+    """The step a running task is in. `resolving` is the only stage of a resolve task."""
 
     RESOLVING = "resolving"
     SEARCHING = "searching"

@@ -6,9 +6,9 @@ which one they hold.
 
 Leases: `claim` gives the worker a fresh `lease_token`. Every later worker write
 (`heartbeat`, `report_progress`, `add_children`, `complete`, `fail`, `release`) matches on
-task id *and* token; when nothing matches, the lease was lost (the reaper gave the task to
-another worker, or the user removed it) and the method raises `LeaseLost`. The worker then
-abandons the task without placing its file.
+task id *and* token. When nothing matches, the lease was lost, because the reaper gave the
+task to another worker or the user removed it, and the method raises `LeaseLost`. The
+worker then abandons the task without placing its file.
 
 User requests (`request_cancel`, `request_pause`) on a running task only set a flag; the
 owning worker sees it in the `Flags` that its next heartbeat or progress write returns.
@@ -171,7 +171,7 @@ class ProgressUpdate:
 
 @dataclass
 class Outcome:
-    """What a finished track task produced."""
+    """The result of a finished task."""
 
     output_path: str | None = None
     match: MatchCandidate | None = None
@@ -259,11 +259,11 @@ class Store(abc.ABC):
         error: SpotdeskError,
         retry_after: float | None = None,
     ) -> TaskState:
-        """Record a failure; raises `LeaseLost`.
+        """Record a failure and return the state the task ended in; raises `LeaseLost`.
 
-        A retryable error with attempts left goes back to queued with `not_before` set by
-        exponential backoff with jitter (or `retry_after` seconds when given, such as a
-        rate limit's); anything else ends failed. Returns the state the task ended in.
+        A retryable error with attempts left goes back to queued, with `not_before` set by
+        exponential backoff with jitter, or `retry_after` seconds when given (a rate
+        limit's). Any other failure ends the task failed.
         A pending cancel request ends the task cancelled, and a pending pause request
         turns a retry into paused. Only a failure that ends the task counts in the daily
         statistics, under its error code.
