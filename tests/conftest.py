@@ -7,9 +7,12 @@ config, data and log folders, so no test reads or writes the user's real setting
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import os
+import shutil
 import socket
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,6 +32,18 @@ os.environ.setdefault("SPOTDESK_SEARCH_PROVIDERS", "ytmusic")
 for _variable in ("SPOTIPY_CLIENT_ID", "SPOTIPY_CLIENT_SECRET", "SPOTIPY_REDIRECT_URI"):
     os.environ.pop(_variable, None)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Session-wide private folders, so fixtures wider than one test, and the processes they
+# start, never touch the user's real folders either. Each test then gets its own below.
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="spotdesk-tests-"))
+atexit.register(shutil.rmtree, _SESSION_HOME, ignore_errors=True)
+for _variable, _name in (
+    ("SPOTDESK_CONFIG_DIR", "config"),
+    ("SPOTDESK_DATA_DIR", "data"),
+    ("SPOTDESK_LOG_DIR", "log"),
+    ("XDG_MUSIC_DIR", "music"),  # platformdirs' music folder, the default output folder
+):
+    os.environ[_variable] = str(_SESSION_HOME / _name)
 # Keyring backends would reach the desktop's secret service; tests use a file-less one.
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
 
@@ -71,6 +86,7 @@ def _private_folders(
         ("SPOTDESK_LOG_DIR", "log"),
     ):
         monkeypatch.setenv(variable, str(home / name))
+    monkeypatch.setenv("XDG_MUSIC_DIR", str(home / "music"))
     monkeypatch.delenv("SPOTDESK_STORE", raising=False)
     yield home
 
