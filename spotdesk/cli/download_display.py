@@ -232,6 +232,7 @@ class QueueDisplay:
         self._tracks: dict[str, Task] = {}
         self._stages: dict[str, Stage | None] = {}
         self._finished: set[str] = set()
+        self._finished_tracks = 0
         self._last_draw = 0.0
         self._line = LiveLine(stream)
 
@@ -269,6 +270,7 @@ class QueueDisplay:
         if task.id in self._finished:
             return
         self._finished.add(task.id)
+        self._finished_tracks += 1
         outcome = outcome_of(task)
         if outcome.status == "downloaded":
             self.summary.bytes_downloaded += task.bytes_total or task.bytes_done or 0
@@ -286,7 +288,7 @@ class QueueDisplay:
         self._line.clear()
 
     def _done(self) -> int:
-        return sum(1 for task_id in self._tracks if task_id in self._finished)
+        return self._finished_tracks
 
     def _total(self) -> int:
         return len(self._tracks)
