@@ -6,7 +6,7 @@ SQLite file. It then measures these with httpx over real HTTP:
               each after a random pause of up to 0.5 s
   list        `GET /downloads?limit=100` on the queue filled by the submissions
   detail      `GET /downloads/{id}`
-  event       time from a submission's answer to its `task` event on an open stream
+  event       time from a submission's response to its `task` event on an open stream
               (the stream polls the store every 0.5 s, so this is about 0.25 s on average)
   submit_busy `POST /downloads` again while `--streams` other event streams are open
 

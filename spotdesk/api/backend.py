@@ -3,8 +3,9 @@
 Threads sharing one SQLite store wait for each other on its lock, so one slow write would
 hold up every read. The backend therefore keeps a pool of open stores, each with its own
 connection and a `Service` over it, and uses each store for one call at a time. A call
-takes an idle store (or opens a new one when none is idle) and puts it back when done. Handlers await `Backend.call(fn, ...)`, which runs
-`fn(store, service, ...)` on a pool thread. A slow database call then occupies one thread
+takes an idle store (or opens a new one when none is idle) and puts it back when done.
+Handlers await `Backend.call(fn, ...)`, which runs `fn(store, service, ...)` on a pool
+thread. A slow database call then occupies one thread
 and one store, while the event loop keeps serving other requests and event streams.
 """
 

@@ -1,8 +1,8 @@
 """Make text from outside spotdesk safe to print on a terminal.
 
-Playlist, album and track names come from the Spotify users who created them, so a name
-can contain escape sequences that move the cursor, recolour or retitle the terminal, or bidi
-overrides that make a line read differently from what it contains.
+Playlist, album and track names come from the Spotify users who created them. A name can
+therefore contain escape sequences that move the cursor, recolour or retitle the terminal.
+It can also contain bidi overrides that make a line read differently from what it contains.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The store and the service on their own thread, away from the window's event loop.
 
 `Backend` lives on a `QThread`. It loads the queue, then polls `Store.changes_since` ten
-times a second and sends each batch to the window as one signal; it also runs the
+times a second and sends each batch to the window as one signal. It also runs the
 window's actions (`Service.submit`, `cancel`, ...) in order. A store is used from one
 thread only, so every call into it happens here.
 """

@@ -125,7 +125,7 @@ class PkceLogin:
                 code = await asyncio.wait_for(self._code, self.timeout)
             except TimeoutError as error:
                 raise LoginFailed(
-                    f"No answer came from Spotify within {self.timeout:.0f} s; "
+                    f"Spotify did not respond within {self.timeout:.0f} s (timed out); "
                     "try logging in again."
                 ) from error
         return await asyncio.to_thread(self._exchange, code)

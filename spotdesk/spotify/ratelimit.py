@@ -1,4 +1,4 @@
-"""How spotdesk waits when Spotify returns 429 Too Many Requests.
+"""The waiting policy for Spotify's 429 Too Many Requests responses.
 
 A short wait is slept through inside the call. A wait that would block the thread for
 longer than `max_wait` seconds in total raises `RateLimited` with the time the limit lifts,

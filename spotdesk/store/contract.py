@@ -10,8 +10,8 @@ task id *and* token. When nothing matches, the lease was lost, because the reape
 task to another worker or the user removed it, and the method raises `LeaseLost`. The
 worker then abandons the task without placing its file.
 
-User requests (`request_cancel`, `request_pause`) on a running task only set a flag; the
-owning worker sees it in the `Flags` that its next heartbeat or progress write returns.
+User requests (`request_cancel`, `request_pause`) on a running task only set a flag. The
+owning worker finds it in the `Flags` that its next heartbeat or progress write returns.
 On a task that is not running they take effect at once.
 
 The user actions (`request_cancel`, `request_pause`, `resume`, `retry`) return the ids they
